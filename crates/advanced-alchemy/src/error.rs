@@ -1,0 +1,256 @@
+//! One error type for everything this crate does.
+//!
+//! Database errors arrive from SeaORM as [`DbErr`]; [`Error::from_db`] sorts them by
+//! backend code (PostgreSQL SQLSTATE, MySQL/MariaDB error number, SQLite extended result
+//! code) into the cases a caller can act on: a [`Error::DuplicateKey`] names the
+//! constraint that was violated, a [`Error::ForeignKey`] is never confused with it (a
+//! bug the Python library once had), and everything else keeps its source.
+//!
+//! The repository layer (`repository/`) adds its own context on top of these cases.
+
+use sea_orm::{DbErr, RuntimeErr};
+
+/// The result type used across the crate.
+///
+/// ```
+/// fn parse(n: &str) -> advanced_alchemy::Result<i64> {
+///     n.parse().map_err(|_| advanced_alchemy::Error::InvalidRequest(format!("not a number: {n}")))
+/// }
+/// assert!(parse("x").is_err());
+/// ```
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in advanced-alchemy.
+///
+/// ```
+/// use advanced_alchemy::Error;
+///
+/// let err = Error::DuplicateKey {
+///     constraint: Some("uq_tag_slug".into()),
+///     detail: "UNIQUE constraint failed: tag.slug".into(),
+/// };
+/// assert_eq!(err.constraint(), Some("uq_tag_slug"));
+/// assert!(err.to_string().contains("uq_tag_slug"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A row would have duplicated a unique key (SQLSTATE 23505, MySQL 1062, SQLite 2067/1555).
+    #[error("duplicate key: {} ({detail})", constraint.as_deref().unwrap_or("unknown constraint"))]
+    DuplicateKey {
+        /// The violated constraint or index, when the backend reports it or it can be derived.
+        constraint: Option<String>,
+        /// The database's own message.
+        detail: String,
+    },
+    /// A foreign key was violated (SQLSTATE 23503, MySQL 1451/1452, SQLite 787).
+    #[error("foreign key violation: {} ({detail})", constraint.as_deref().unwrap_or("unknown constraint"))]
+    ForeignKey {
+        /// The violated constraint, when known.
+        constraint: Option<String>,
+        /// The database's own message.
+        detail: String,
+    },
+    /// Some other integrity constraint (NOT NULL, CHECK) was violated.
+    #[error("integrity error: {detail}")]
+    Integrity {
+        /// The database's own message.
+        detail: String,
+    },
+    /// A lookup that must find at most one row found several.
+    #[error("multiple rows found for {model} where at most one was expected")]
+    MultipleResultsFound {
+        /// The table that was searched.
+        model: String,
+    },
+    /// A lookup that must find a row found none.
+    #[error("no {model} row found")]
+    NotFound {
+        /// The table that was searched.
+        model: String,
+    },
+    /// The caller asked for something that cannot be done (bad argument, bad filter).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A database URL that cannot be parsed or names an unsupported backend.
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidDatabaseUrl {
+        /// The URL with any password replaced by `***`.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The database could not be reached.
+    #[error("cannot connect to `{url}`: {source}")]
+    Connection {
+        /// The URL with any password replaced by `***`.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: DbErr,
+    },
+    /// Any other database error, with its source.
+    #[error("database error: {0}")]
+    Database(#[source] DbErr),
+}
+
+impl Error {
+    /// Sorts a SeaORM error into the matching case (see the module docs).
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    /// use sea_orm::DbErr;
+    ///
+    /// let err = Error::from_db(DbErr::Custom("boom".into()));
+    /// assert!(matches!(err, Error::Database(_)));
+    /// ```
+    pub fn from_db(err: DbErr) -> Self {
+        match classify(&err) {
+            Some(Kind::Unique(constraint, detail)) => Error::DuplicateKey { constraint, detail },
+            Some(Kind::Foreign(constraint, detail)) => Error::ForeignKey { constraint, detail },
+            Some(Kind::Integrity(detail)) => Error::Integrity { detail },
+            None => Error::Database(err),
+        }
+    }
+
+    /// The constraint named by a [`Error::DuplicateKey`] or [`Error::ForeignKey`].
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    /// assert_eq!(Error::InvalidRequest("x".into()).constraint(), None);
+    /// ```
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            Error::DuplicateKey { constraint, .. } | Error::ForeignKey { constraint, .. } => {
+                constraint.as_deref()
+            }
+            _ => None,
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        Error::from_db(err)
+    }
+}
+
+enum Kind {
+    Unique(Option<String>, String),
+    Foreign(Option<String>, String),
+    Integrity(String),
+}
+
+/// Looks through a [`DbErr`] for the driver's database error and reads its code.
+fn classify(err: &DbErr) -> Option<Kind> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return None;
+    };
+    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+        return None;
+    };
+    let detail = db.message().to_owned();
+    let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+    let constraint = db.constraint().map(str::to_owned);
+    #[cfg(feature = "mysql")]
+    if let Some(my) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+        return match my.number() {
+            1022 | 1062 | 1169 | 1586 => {
+                Some(Kind::Unique(mysql_key_name(&detail).or(constraint), detail))
+            }
+            1216 | 1217 | 1451 | 1452 => {
+                Some(Kind::Foreign(mysql_fk_name(&detail).or(constraint), detail))
+            }
+            1048 | 3819 | 4025 => Some(Kind::Integrity(detail)),
+            _ => None,
+        };
+    }
+    #[cfg(feature = "sqlite")]
+    if db
+        .try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>()
+        .is_some()
+    {
+        return match code.as_str() {
+            // SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY
+            "2067" | "1555" => Some(Kind::Unique(
+                crate::registry::unique_constraint_for_sqlite_message(&detail),
+                detail,
+            )),
+            // SQLITE_CONSTRAINT_FOREIGNKEY
+            "787" => Some(Kind::Foreign(constraint, detail)),
+            // SQLITE_CONSTRAINT_NOTNULL, _CHECK, generic constraint
+            "1299" | "275" | "19" => Some(Kind::Integrity(detail)),
+            _ => None,
+        };
+    }
+    match code.as_str() {
+        "23505" => Some(Kind::Unique(constraint, detail)),
+        "23503" => Some(Kind::Foreign(constraint, detail)),
+        c if c.starts_with("23") => Some(Kind::Integrity(detail)),
+        _ => None,
+    }
+}
+
+/// `Duplicate entry 'x' for key 'uq_tag_slug'` (MariaDB) or `... for key 'tag.uq_tag_slug'`
+/// (MySQL 8): the last quoted word, without a table prefix.
+#[cfg(feature = "mysql")]
+fn mysql_key_name(message: &str) -> Option<String> {
+    let rest = &message[message.rfind(" for key ")? + " for key ".len()..];
+    let name = rest.trim().trim_matches(|c| c == '\'' || c == '`');
+    let name = name.rsplit('.').next().unwrap_or(name);
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
+/// `... a foreign key constraint fails (`db`.`t`, CONSTRAINT `fk_name` FOREIGN KEY ...)`.
+#[cfg(feature = "mysql")]
+fn mysql_fk_name(message: &str) -> Option<String> {
+    let rest = &message[message.find("CONSTRAINT `")? + "CONSTRAINT `".len()..];
+    Some(rest[..rest.find('`')?].to_owned())
+}
+
+/// Replaces the password of a URL with `***`, for error messages and logs.
+///
+/// ```
+/// use advanced_alchemy::error::redact_url;
+/// assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &authority[..colon],
+            &rest[at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(all(test, feature = "mysql"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_messages() {
+        assert_eq!(
+            mysql_key_name("Duplicate entry 'a' for key 'uq_tag_slug'").as_deref(),
+            Some("uq_tag_slug")
+        );
+        assert_eq!(
+            mysql_key_name("Duplicate entry 'a' for key 'tag.uq_tag_slug'").as_deref(),
+            Some("uq_tag_slug")
+        );
+        assert_eq!(
+            mysql_fk_name("Cannot add or update a child row: a foreign key constraint fails (`aa`.`post_tag`, CONSTRAINT `fk_post_tag_post_id_post` FOREIGN KEY (`post_id`) REFERENCES `post` (`id`))").as_deref(),
+            Some("fk_post_tag_post_id_post")
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! # advanced-alchemy
+//!
+//! Production-ready base models, mixins and get-or-create for [SeaORM](sea_orm): what
+//! Python's Advanced Alchemy does for SQLAlchemy, done the Rust way. Models stay SeaORM
+//! entities; one attribute gives them a key strategy, audit columns and a place in the
+//! registry, so a SeaORM user adopts this crate one model at a time.
+//!
+//! ```
+//! mod post {
+//!     use sea_orm::entity::prelude::*;
+//!
+//!     #[advanced_alchemy::model(BigIntAuditBase)] // id, created_at, updated_at
+//!     #[sea_orm::model]
+//!     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+//!     #[sea_orm(table_name = "post")]
+//!     pub struct Model {
+//!         #[sea_orm(indexed)]
+//!         pub title: String,
+//!         pub content: String,
+//!         #[sea_orm(default_value = false)]
+//!         pub published: bool,
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> advanced_alchemy::Result<()> {
+//! use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+//!
+//! let db = advanced_alchemy::connect("sqlite::memory:").await?;
+//! // every model of the program: advanced_alchemy::registry::create_all(&db)
+//! advanced_alchemy::registry::Registry::new().register::<post::Entity>().create_all(&db).await?;
+//!
+//! let session = advanced_alchemy::Session::begin(&db).await?;
+//! let post = post::ActiveModel {
+//!     title: Set("Hello".into()),
+//!     content: Set("World".into()),
+//!     published: Set(false),
+//!     ..Default::default()
+//! }
+//! .insert(&session)
+//! .await?;
+//! assert_eq!(post.created_at, post.updated_at);
+//! session.commit().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ## Where to look
+//! * [`model`]: the attribute, and [`base`] for the bases it knows (`BigIntAuditBase`,
+//!   `UUIDv7Base`, `NanoidBase`, …).
+//! * [`mixins`]: `AuditColumns`, `SlugKey`, `UniqueMixin` (`as_unique`).
+//! * [`Session`]: unit of work and per-session cache; [`connect`] to open a database.
+//! * [`registry`]: `orm_registry`, `create_all`, `drop_all`; [`schema`] and [`naming`] for
+//!   the DDL they run.
+//! * [`utils::text::slugify`], [`Error`].
+//!
+//! ## Backends
+//! SQLite, PostgreSQL and MySQL/MariaDB, each behind a cargo feature (`sqlite`,
+//! `postgres`, `mysql`; all on by default), over SeaORM's sqlx drivers and tokio.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod base;
+mod connect;
+pub mod error;
+pub mod hooks;
+pub mod mixins;
+pub mod naming;
+pub mod registry;
+pub mod schema;
+pub mod session;
+pub mod utils;
+
+pub use connect::{connect, connect_with};
+pub use error::{Error, Result};
+pub use session::Session;
+
+/// Makes a SeaORM entity an advanced-alchemy model. Put it **above** `#[sea_orm::model]`.
+///
+/// It adds columns before SeaORM's derives see the struct, writes the entity's
+/// `ActiveModelBehavior` (keys and audit columns filled on save, then your
+/// [`ModelHooks`](hooks::ModelHooks)), implements [`Base`](base::Base) and the mixin
+/// traits, and registers the entity for [`create_all`](registry::create_all).
+///
+/// Options, comma separated:
+///
+/// | option | effect |
+/// |---|---|
+/// | a base: `BigIntBase`, `BigIntAuditBase`, `IdentityBase`, `IdentityAuditBase`, `UUIDBase`, `UUIDAuditBase`, `UUIDv6Base`, `UUIDv6AuditBase`, `UUIDv7Base`, `UUIDv7AuditBase`, `NanoidBase`, `NanoidAuditBase` | adds `id` (and for `…AuditBase`, `created_at`/`updated_at`); see [`base`] |
+/// | `key = bigint \| identity \| uuid4 \| uuid6 \| uuid7 \| nanoid` | the key alone, for custom bases |
+/// | `key_server_default = "expr"` or `key_server_default(postgres = "…", mysql = "…", sqlite = "…")` | a database default for `id` as well (raw SQL inserts get a key too) |
+/// | `AuditColumns` | adds `created_at`/`updated_at` ([`mixins::AuditColumns`]) |
+/// | `SlugKey` | adds `slug` `VARCHAR(100)`, unique as `uq_<table>_slug` ([`mixins::SlugKey`]) |
+/// | `hooks` | you implement [`ModelHooks`](hooks::ModelHooks) yourself |
+/// | nothing | registers the entity only (association tables such as `post_tag`) |
+///
+/// The seed's custom `ServerSideUUIDBase` (a UUID key with PostgreSQL's
+/// `gen_random_uuid()` as server default, and a client-side UUID as well):
+///
+/// ```
+/// mod user {
+///     use sea_orm::entity::prelude::*;
+///
+///     #[advanced_alchemy::model(key = uuid4, key_server_default(postgres = "gen_random_uuid()"))]
+///     #[sea_orm::model]
+///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+///     #[sea_orm(table_name = "user_account")]
+///     pub struct Model {
+///         #[sea_orm(unique, indexed)]
+///         pub username: String,
+///         #[sea_orm(unique)]
+///         pub email: String,
+///         pub full_name: String,
+///         #[sea_orm(default_value = true)]
+///         pub is_active: bool,
+///         pub last_login: Option<DateTimeUtc>,
+///     }
+/// }
+///
+/// use advanced_alchemy::schema::TableSchema;
+/// let ddl = TableSchema::of::<user::Entity>(sea_orm::DbBackend::Postgres).create[0].to_string();
+/// assert!(ddl.contains(r#""id" uuid NOT NULL DEFAULT (gen_random_uuid())"#), "{ddl}");
+/// assert!(ddl.contains(r#"CONSTRAINT "uq_user_account_email" UNIQUE ("email")"#), "{ddl}");
+/// ```
+///
+/// An association table is registered with the bare attribute:
+///
+/// ```
+/// # mod post { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #   pub struct Model { pub title: String } }
+/// # mod tag { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "tag")]
+/// #   pub struct Model { pub name: String } }
+/// mod post_tag {
+///     use sea_orm::entity::prelude::*;
+///
+///     #[advanced_alchemy::model]
+///     #[sea_orm::model]
+///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+///     #[sea_orm(table_name = "post_tag")]
+///     pub struct Model {
+///         #[sea_orm(primary_key, auto_increment = false)]
+///         pub post_id: i64,
+///         #[sea_orm(primary_key, auto_increment = false)]
+///         pub tag_id: i64,
+///         #[sea_orm(belongs_to, from = "post_id", to = "id", on_delete = "Cascade")]
+///         pub post: BelongsTo<super::post::Entity>,
+///         #[sea_orm(belongs_to, from = "tag_id", to = "id", on_delete = "Cascade")]
+///         pub tag: BelongsTo<super::tag::Entity>,
+///     }
+/// }
+/// # fn main() {
+/// use advanced_alchemy::schema::TableSchema;
+/// let ddl = TableSchema::of::<post_tag::Entity>(sea_orm::DbBackend::Sqlite).create[0].to_string();
+/// assert!(ddl.contains(r#"CONSTRAINT "fk_post_tag_post_id_post" FOREIGN KEY ("post_id") REFERENCES "post" ("id") ON DELETE CASCADE"#), "{ddl}");
+/// # }
+/// ```
+pub use advanced_alchemy_macros::model;
+
+/// Paths the generated code uses; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use chrono;
+    pub use inventory;
+    pub use sea_orm;
+    pub use sea_orm::prelude::async_trait::async_trait;
+    pub use uuid;
+}

@@ -1,0 +1,3 @@
+//! Small helpers with no database in them. Start with [`text::slugify`].
+
+pub mod text;
