@@ -39,7 +39,7 @@
 //! bases are built; see the [`model`](crate::model) attribute. What happens on save is in
 //! [`prepare_save`].
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, DbBackend, EntityTrait, IdenStatic, IntoActiveModel, Iterable,
     Value,
@@ -216,7 +216,9 @@ where
         am.set(key, value);
     }
     if let Some((created, updated)) = <A::Entity as Base>::audit_columns() {
-        let now: Value = Utc::now().into();
+        // microseconds: what PostgreSQL and MySQL DATETIME(6) keep, so a saved model equals
+        // the row read back
+        let now: Value = Utc::now().trunc_subsecs(6).into();
         if insert {
             if am.is_not_set(created) {
                 am.set(created, now.clone());

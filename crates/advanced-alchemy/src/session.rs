@@ -14,12 +14,15 @@
 use crate::error::Result;
 use sea_orm::prelude::async_trait::async_trait;
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
-    QueryResult, Statement, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    ExecResult, IsolationLevel, QueryResult, Statement, TransactionError, TransactionOptions,
+    TransactionSession, TransactionTrait,
 };
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 enum Conn {
@@ -86,7 +89,7 @@ impl Session {
     /// # Ok(()) }
     /// ```
     pub async fn begin(db: &DatabaseConnection) -> Result<Self> {
-        let tx = db.begin().await?;
+        let tx = TransactionTrait::begin(db).await?;
         Ok(Self::with_conn(Conn::Tx(tx), Vec::new()))
     }
 
@@ -133,14 +136,9 @@ impl Session {
     /// # Ok(()) }
     /// ```
     pub async fn begin_nested(&self) -> Result<Session> {
-        let tx = match &self.conn {
-            Conn::Pool(db) => db.begin().await?,
-            Conn::Tx(tx) => tx.begin().await?,
-        };
-        let mut ancestors = Vec::with_capacity(self.ancestors.len() + 1);
-        ancestors.push(Arc::clone(&self.cache));
-        ancestors.extend(self.ancestors.iter().cloned());
-        Ok(Self::with_conn(Conn::Tx(tx), ancestors))
+        Ok(self
+            .begin_with_options(TransactionOptions::default())
+            .await?)
     }
 
     /// Commits the transaction (releases the savepoint) and hands the cache to the parent.
@@ -321,5 +319,116 @@ impl ConnectionTrait for Session {
 
     fn is_mock_connection(&self) -> bool {
         delegate!(self, c => c.is_mock_connection())
+    }
+}
+
+/// Lets SeaORM code that needs to open its own transaction (such as saving an
+/// `ActiveModelEx` with its relations) run on a session: `begin` opens a savepoint as a
+/// child session (see [`Session::begin_nested`]).
+#[async_trait]
+impl TransactionTrait for Session {
+    type Transaction = Session;
+
+    async fn begin(&self) -> Result<Session, DbErr> {
+        self.begin_with_options(TransactionOptions::default()).await
+    }
+
+    async fn begin_with_config(
+        &self,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<Session, DbErr> {
+        self.begin_with_options(TransactionOptions {
+            isolation_level,
+            access_mode,
+            sqlite_transaction_mode: None,
+        })
+        .await
+    }
+
+    async fn begin_with_options(&self, options: TransactionOptions) -> Result<Session, DbErr> {
+        let tx = match &self.conn {
+            Conn::Pool(db) => db.begin_with_options(options).await?,
+            Conn::Tx(tx) => tx.begin_with_options(options).await?,
+        };
+        let mut ancestors = Vec::with_capacity(self.ancestors.len() + 1);
+        ancestors.push(Arc::clone(&self.cache));
+        ancestors.extend(self.ancestors.iter().cloned());
+        Ok(Self::with_conn(Conn::Tx(tx), ancestors))
+    }
+
+    async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(&'c Session) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        let child = TransactionTrait::begin(self)
+            .await
+            .map_err(TransactionError::Connection)?;
+        run(child, callback).await
+    }
+
+    async fn transaction_with_config<F, T, E>(
+        &self,
+        callback: F,
+        isolation_level: Option<IsolationLevel>,
+        access_mode: Option<AccessMode>,
+    ) -> Result<T, TransactionError<E>>
+    where
+        F: for<'c> FnOnce(&'c Session) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: std::fmt::Display + std::fmt::Debug + Send,
+    {
+        let child = self
+            .begin_with_config(isolation_level, access_mode)
+            .await
+            .map_err(TransactionError::Connection)?;
+        run(child, callback).await
+    }
+}
+
+async fn run<F, T, E>(child: Session, callback: F) -> Result<T, TransactionError<E>>
+where
+    F: for<'c> FnOnce(&'c Session) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+        + Send,
+    T: Send,
+    E: std::fmt::Display + std::fmt::Debug + Send,
+{
+    let outcome = callback(&child).await;
+    match outcome {
+        Ok(value) => {
+            TransactionSession::commit(child)
+                .await
+                .map_err(TransactionError::Connection)?;
+            Ok(value)
+        }
+        Err(err) => {
+            TransactionSession::rollback(child)
+                .await
+                .map_err(TransactionError::Connection)?;
+            Err(TransactionError::Transaction(err))
+        }
+    }
+}
+
+#[async_trait]
+impl TransactionSession for Session {
+    async fn commit(self) -> Result<(), DbErr> {
+        Session::commit(self).await.map_err(into_db_err)
+    }
+
+    async fn rollback(self) -> Result<(), DbErr> {
+        Session::rollback(self).await.map_err(into_db_err)
+    }
+}
+
+/// Our errors wrap `DbErr`; hand the original back where SeaORM's traits want one.
+fn into_db_err(err: crate::Error) -> DbErr {
+    match err {
+        crate::Error::Database(err) | crate::Error::Connection { source: err, .. } => err,
+        other => DbErr::Custom(other.to_string()),
     }
 }
