@@ -101,7 +101,7 @@ pub async fn add_tags_to_post(
 ) -> advanced_alchemy::Result<post::ModelEx> {
     let mut links = Vec::with_capacity(tag_names.len());
     for name in tag_names {
-        let tag = Tag::as_unique(session, name).await?;
+        let tag = Tag::as_unique(session, *name).await?;
         links.push(post_tag::ActiveModel {
             post_id: Set(post.id),
             tag_id: Set(tag.id),

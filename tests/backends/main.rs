@@ -1,1 +1,17 @@
+//! Integration tests: every module runs against SQLite, PostgreSQL and MariaDB
+//! (`<module>::<backend>::<test>` in the output). See `support` for the harness.
 
+#[path = "../../examples/blog/models.rs"]
+#[allow(dead_code)]
+mod blog;
+#[allow(dead_code)]
+mod models;
+mod support;
+
+mod audit;
+mod bases;
+mod errors;
+mod relations;
+mod schema;
+mod session;
+mod unique;

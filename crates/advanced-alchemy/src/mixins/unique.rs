@@ -3,8 +3,8 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 use sea_orm::sea_query::{Condition, OnConflict};
 use sea_orm::{
-    ActiveModelBehavior, ConnectionTrait, DbBackend, DbErr, Iterable, QueryFilter, QuerySelect,
-    TryInsertResult,
+    ActiveModelBehavior, ConnectionTrait, DbBackend, DbErr, FromQueryResult, Iterable, QueryFilter,
+    QuerySelect, QueryTrait,
 };
 use std::future::Future;
 use std::hash::Hash;
@@ -185,19 +185,19 @@ where
             .to_owned(),
         _ => OnConflict::new().do_nothing().to_owned(),
     };
-    let insert = E::insert(am.clone()).on_conflict(on_conflict).try_insert();
-    if backend != DbBackend::MySql {
-        match insert.exec_with_returning(session).await? {
-            TryInsertResult::Inserted(model) => {
-                return Ok(<E::ActiveModel as ActiveModelBehavior>::after_save(
-                    model, session, true,
-                )
-                .await?);
-            }
-            TryInsertResult::Conflicted | TryInsertResult::Empty => {}
-        }
+    let mut insert = E::insert(am.clone()).on_conflict(on_conflict).into_query();
+    if backend == DbBackend::MySql {
+        // no RETURNING: the re-read below finds our row or the winner's
+        session.execute(&insert).await?;
     } else {
-        insert.exec_without_returning(session).await?;
+        insert.returning_all();
+        // DO NOTHING returns no row when the key already exists
+        if let Some(row) = session.query_one(&insert).await? {
+            let model = E::Model::from_query_result(&row, "")?;
+            return Ok(
+                <E::ActiveModel as ActiveModelBehavior>::after_save(model, session, true).await?,
+            );
+        }
     }
     match find_one::<E>(session, filter, true).await? {
         Some(model) => Ok(model),

@@ -1,0 +1,175 @@
+//! The harness: one fresh database per test on each backend.
+//!
+//! `AA_TEST_BACKENDS` (default `sqlite,postgres,mysql`) lists the backends to run; a listed
+//! backend without its URL (`AA_TEST_POSTGRES_URL`, `AA_TEST_MYSQL_URL`) fails the test —
+//! `scripts/test` starts both servers and sets them. SQLite runs in memory.
+
+use advanced_alchemy::Session;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    MySql,
+}
+
+impl Backend {
+    fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+            Backend::MySql => "mysql",
+        }
+    }
+
+    fn enabled(self) -> bool {
+        let list = std::env::var("AA_TEST_BACKENDS")
+            .unwrap_or_else(|_| "sqlite,postgres,mysql".to_owned());
+        list.split(',').any(|b| b.trim() == self.name())
+    }
+}
+
+/// A fresh, empty database with every registered model created, plus a statement counter.
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    /// Base URL of the fresh database (for tests that need a second pool).
+    pub url: String,
+    statements: Arc<AtomicUsize>,
+}
+
+impl TestDb {
+    /// `None` when the backend is not selected in `AA_TEST_BACKENDS`.
+    pub async fn new(backend: Backend) -> Option<Self> {
+        if !backend.enabled() {
+            eprintln!(
+                "backend {} not selected in AA_TEST_BACKENDS",
+                backend.name()
+            );
+            return None;
+        }
+        let url = match backend {
+            Backend::Sqlite => "sqlite::memory:".to_owned(),
+            Backend::Postgres => fresh_database("AA_TEST_POSTGRES_URL").await,
+            Backend::MySql => fresh_database("AA_TEST_MYSQL_URL").await,
+        };
+        let mut db = connect(&url).await;
+        let statements = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        advanced_alchemy::registry::create_all(&db)
+            .await
+            .expect("create_all");
+        Some(Self {
+            db,
+            backend,
+            url,
+            statements,
+        })
+    }
+
+    /// Statements run through this pool so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
+    }
+
+    pub async fn session(&self) -> Session {
+        Session::begin(&self.db).await.expect("begin")
+    }
+
+    pub fn db_backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Runs a query returning one integer (`SELECT COUNT(*) …`).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db_backend(), sql.to_owned()))
+            .await
+            .expect(sql)
+            .expect("one row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
+    /// Runs a query returning one text column per row.
+    pub async fn strings(&self, sql: &str) -> Vec<String> {
+        self.db
+            .query_all_raw(Statement::from_string(self.db_backend(), sql.to_owned()))
+            .await
+            .expect(sql)
+            .into_iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("a string"))
+            .collect()
+    }
+}
+
+pub async fn connect(url: &str) -> DatabaseConnection {
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false);
+    if !url.starts_with("sqlite") {
+        // (an in-memory SQLite database lives in its one connection)
+        options.max_connections(20);
+    }
+    advanced_alchemy::connect_with(options)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to {url}: {e}"))
+}
+
+/// Creates `aa_t<pid>_<n>` on the server named by `var` and returns its URL.
+async fn fresh_database(var: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let base = std::env::var(var).unwrap_or_else(|_| {
+        panic!("{var} is not set: run scripts/test, or set AA_TEST_BACKENDS to skip this backend")
+    });
+    let name = format!(
+        "aa_t{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    );
+    let admin = connect(&base).await;
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+    admin.close().await.ok();
+    let (prefix, _) = base.rsplit_once('/').expect("URL ends with /database");
+    format!("{prefix}/{name}")
+}
+
+/// Declares each listed `async fn name(t: TestDb)` as three tests: `sqlite::name`,
+/// `postgres::name`, `mysql::name`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::Sqlite).await {
+                    super::$name(t).await;
+                }
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::Postgres).await {
+                    super::$name(t).await;
+                }
+            })*
+        }
+        mod mysql {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::MySql).await {
+                    super::$name(t).await;
+                }
+            })*
+        }
+    };
+}
