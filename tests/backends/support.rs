@@ -36,8 +36,6 @@ impl Backend {
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub backend: Backend,
-    /// Base URL of the fresh database (for tests that need a second pool).
-    pub url: String,
     statements: Arc<AtomicUsize>,
 }
 
@@ -68,7 +66,6 @@ impl TestDb {
         Some(Self {
             db,
             backend,
-            url,
             statements,
         })
     }
