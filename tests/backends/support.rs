@@ -144,26 +144,15 @@ async fn fresh_database(var: &str) -> String {
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),* $(,)?) => {
-        mod sqlite {
+        $crate::backend_tests!(@on sqlite, Sqlite; $($name),*);
+        $crate::backend_tests!(@on postgres, Postgres; $($name),*);
+        $crate::backend_tests!(@on mysql, MySql; $($name),*);
+    };
+    (@on $module:ident, $backend:ident; $($name:ident),*) => {
+        mod $module {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::Sqlite).await {
-                    super::$name(t).await;
-                }
-            })*
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::Postgres).await {
-                    super::$name(t).await;
-                }
-            })*
-        }
-        mod mysql {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::MySql).await {
+                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::$backend).await {
                     super::$name(t).await;
                 }
             })*
