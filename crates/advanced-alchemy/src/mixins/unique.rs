@@ -27,6 +27,12 @@ use std::hash::Hash;
 ///   one row and no unique-violation error escapes. A conflict on a *different* unique
 ///   constraint is reported as [`Error::DuplicateKey`] naming it.
 ///
+/// The race-free read of the winner's row relies on the default isolation level (READ
+/// COMMITTED on PostgreSQL; MySQL uses a locking read under its REPEATABLE READ). In a
+/// PostgreSQL REPEATABLE READ or SERIALIZABLE transaction the winner's row is invisible,
+/// and the race surfaces as an error (a serialization failure, or [`Error::DuplicateKey`]):
+/// retry the transaction, as those isolation levels ask of every writer.
+///
 /// Because `Args` is a type parameter, one entity can be de-duplicated from plain
 /// arguments and from an already-built model (the Python library's issue #359):
 ///
