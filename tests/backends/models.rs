@@ -108,3 +108,26 @@ pub mod note {
         }
     }
 }
+
+/// A model with an enum column: a PostgreSQL enum type, ENUM(...) on MySQL, text on SQLite.
+pub mod ticket {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+    #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "ticket_status")]
+    pub enum Status {
+        #[sea_orm(string_value = "open")]
+        Open,
+        #[sea_orm(string_value = "closed")]
+        Closed,
+    }
+
+    #[advanced_alchemy::model(UUIDv7AuditBase)]
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ticket")]
+    pub struct Model {
+        pub title: String,
+        pub status: Status,
+    }
+}

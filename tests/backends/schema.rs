@@ -120,7 +120,41 @@ async fn slug_is_varchar_100_not_null(t: TestDb) {
     }
 }
 
+async fn enum_columns_work_everywhere(t: TestDb) {
+    use crate::models::ticket::{self, Status};
+    let open = ticket::ActiveModel {
+        title: Set("broken".into()),
+        status: Set(Status::Open),
+        ..Default::default()
+    }
+    .insert(&t.db)
+    .await
+    .expect("insert");
+    let mut change = sea_orm::IntoActiveModel::into_active_model(open);
+    change.status = Set(Status::Closed);
+    let closed = change.update(&t.db).await.expect("update");
+    assert_eq!(closed.status, Status::Closed);
+    if t.backend == Backend::Postgres {
+        let types = t
+            .strings("SELECT typname::text FROM pg_type WHERE typname = 'ticket_status'")
+            .await;
+        assert_eq!(types, ["ticket_status"]);
+    }
+    // types and tables go and come back
+    registry::drop_all(&t.db).await.expect("drop_all");
+    if t.backend == Backend::Postgres {
+        assert_eq!(
+            t.scalar("SELECT COUNT(*) FROM pg_type WHERE typname = 'ticket_status'")
+                .await,
+            0
+        );
+    }
+    registry::create_all(&t.db).await.expect("create_all");
+    registry::create_all(&t.db).await.expect("create_all again");
+}
+
 crate::backend_tests!(
+    enum_columns_work_everywhere,
     create_all_and_drop_all_are_idempotent,
     registry_orders_referenced_tables_first,
     names_follow_the_python_convention,

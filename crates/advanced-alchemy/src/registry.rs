@@ -10,7 +10,7 @@
 use crate::base::Base;
 use crate::error::Result;
 use crate::schema::TableSchema;
-use sea_orm::{ConnectionTrait, DbBackend};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One registered model. Submitted by the [`model`](crate::model) attribute.
@@ -166,7 +166,14 @@ impl Registry {
 
     /// Creates the tables that do not exist yet, referenced tables first.
     pub async fn create_all<C: ConnectionTrait>(&self, db: &C) -> Result<()> {
-        for table in self.ordered(db.get_database_backend()) {
+        let tables = self.ordered(db.get_database_backend());
+        let mut types_done = BTreeSet::new();
+        for (name, stmt) in tables.iter().flat_map(|t| t.types.iter()) {
+            if types_done.insert(name.clone()) {
+                db.execute_raw(stmt.clone()).await?;
+            }
+        }
+        for table in tables {
             tracing::debug!(table = %table.name, "create_all");
             for stmt in table.create {
                 db.execute_raw(stmt).await?;
@@ -175,11 +182,24 @@ impl Registry {
         Ok(())
     }
 
-    /// Drops the tables that exist, dependents first.
+    /// Drops the tables that exist, dependents first, then their PostgreSQL enum types.
     pub async fn drop_all<C: ConnectionTrait>(&self, db: &C) -> Result<()> {
-        for table in self.ordered(db.get_database_backend()).into_iter().rev() {
+        let backend = db.get_database_backend();
+        let tables = self.ordered(backend);
+        for table in tables.iter().rev() {
             tracing::debug!(table = %table.name, "drop_all");
-            db.execute_raw(table.drop).await?;
+            db.execute_raw(table.drop.clone()).await?;
+        }
+        let types: BTreeSet<&String> = tables
+            .iter()
+            .flat_map(|t| t.types.iter().map(|(n, _)| n))
+            .collect();
+        for name in types {
+            db.execute_raw(Statement::from_string(
+                backend,
+                format!("DROP TYPE IF EXISTS {name}"),
+            ))
+            .await?;
         }
         Ok(())
     }

@@ -58,6 +58,9 @@ pub struct TableSchema {
     pub primary_key: Vec<String>,
     /// Unique constraints: name and columns.
     pub unique: Vec<(String, Vec<String>)>,
+    /// PostgreSQL enum types the table uses: name and an idempotent `CREATE TYPE`
+    /// (run before the table; other backends declare enums inline).
+    pub types: Vec<(String, Statement)>,
     /// `CREATE TABLE IF NOT EXISTS …` and then `CREATE INDEX IF NOT EXISTS …`.
     pub create: Vec<Statement>,
     /// `DROP TABLE IF EXISTS …`.
@@ -179,8 +182,25 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
     let mut create = vec![table_stmt];
     create.extend(index_statements);
     let drop = backend.build(Table::drop().table(entity.table_ref()).if_exists());
+    let types = Schema::new(backend)
+        .create_enum_from_entity(entity)
+        .iter()
+        .filter_map(|ty| {
+            let sql = backend.build(ty).to_string();
+            let name = sql
+                .strip_prefix("CREATE TYPE ")?
+                .split(' ')
+                .next()?
+                .to_owned();
+            // PostgreSQL has no CREATE TYPE IF NOT EXISTS
+            let idempotent =
+                format!("DO $$ BEGIN {sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+            Some((name, Statement::from_string(backend, idempotent)))
+        })
+        .collect();
     TableSchema {
         name: table,
+        types,
         references,
         primary_key: pk.iter().map(|c| c.as_str().to_owned()).collect(),
         unique,
