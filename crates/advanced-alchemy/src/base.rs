@@ -150,7 +150,10 @@ fn node_id() -> &'static [u8; 6] {
 /// assert_eq!(<tag::Entity as Base>::slug_key().map(|c| c.as_str()), Some("slug"));
 /// ```
 pub trait Base:
-    EntityTrait<Model: Clone + Send + Sync + IntoActiveModel<Self::ActiveModel>, ActiveModel: Send>
+    EntityTrait<
+        Model: Clone + Send + Sync + 'static + IntoActiveModel<Self::ActiveModel>,
+        ActiveModel: Send,
+    >
 {
     /// How the primary key is filled.
     const KEY: KeyStrategy;

@@ -92,11 +92,7 @@ use std::hash::Hash;
 /// session.commit().await?;
 /// # Ok(()) }
 /// ```
-pub trait UniqueMixin<Args>: Base
-where
-    Self::Model: Clone + Send + Sync + 'static,
-    Self::ActiveModel: ActiveModelBehavior + Send,
-{
+pub trait UniqueMixin<Args>: Base {
     /// What identifies a row among the ones built from `Args` (Python's `Hashable`).
     /// Implementations for different `Args` that share a `Key` type share cache entries.
     type Key: Hash + Eq + Clone + Send + Sync + 'static;
@@ -123,18 +119,15 @@ where
 /// [`UniqueMixin::as_unique`] as a free function, for generic code.
 ///
 /// ```no_run
-/// # async fn f<E, A>(session: &advanced_alchemy::Session, args: A) -> advanced_alchemy::Result<E::Model>
-/// # where E: advanced_alchemy::mixins::UniqueMixin<A>, A: Send,
-/// #   E::Model: Clone + Send + Sync + 'static,
-/// #   E::ActiveModel: sea_orm::ActiveModelBehavior + Send {
-/// advanced_alchemy::mixins::as_unique::<E, A>(session, args).await
-/// # }
+/// use advanced_alchemy::{Result, Session, mixins::UniqueMixin};
+///
+/// async fn get_or_create<E: UniqueMixin<A>, A: Send>(session: &Session, args: A) -> Result<E::Model> {
+///     advanced_alchemy::mixins::as_unique::<E, A>(session, args).await
+/// }
 /// ```
 pub async fn as_unique<E, Args>(session: &Session, args: Args) -> Result<E::Model>
 where
     E: UniqueMixin<Args>,
-    E::Model: Clone + Send + Sync + 'static,
-    E::ActiveModel: ActiveModelBehavior + Send,
     Args: Send,
 {
     let key = E::unique_hash(&args);
@@ -173,16 +166,11 @@ async fn find_one<E: Base>(
 
 /// Inserts `am` unless a row with one of its unique keys exists, then returns the row
 /// that `filter` finds (ours or the concurrent winner's).
-async fn insert_or_fetch<E>(
+async fn insert_or_fetch<E: Base>(
     session: &Session,
     am: E::ActiveModel,
     filter: Condition,
-) -> Result<E::Model>
-where
-    E: Base,
-    E::Model: Send + Sync,
-    E::ActiveModel: ActiveModelBehavior + Send,
-{
+) -> Result<E::Model> {
     let am = am.before_save(session, true).await?;
     let backend = session.get_database_backend();
     let on_conflict = match backend {
@@ -192,20 +180,21 @@ where
         _ => OnConflict::new().do_nothing().to_owned(),
     };
     let mut insert = E::insert(am.clone()).on_conflict(on_conflict).into_query();
+    let mut inserted = false;
     if backend == DbBackend::MySql {
-        // no RETURNING: the re-read below finds our row or the winner's
-        session.execute(&insert).await?;
+        // No RETURNING: the re-read below finds our row or the winner's. The no-op
+        // `ON DUPLICATE KEY UPDATE` reports 0 affected rows when the key existed.
+        inserted = session.execute(&insert).await?.rows_affected() == 1;
     } else {
         insert.returning_all();
         // DO NOTHING returns no row when the key already exists
         if let Some(row) = session.query_one(&insert).await? {
             let model = E::Model::from_query_result(&row, "")?;
-            return Ok(
-                <E::ActiveModel as ActiveModelBehavior>::after_save(model, session, true).await?,
-            );
+            return after_insert::<E>(session, model).await;
         }
     }
     match find_one::<E>(session, filter, true).await? {
+        Some(model) if inserted => after_insert::<E>(session, model).await,
         Some(model) => Ok(model),
         // The conflict was on another unique key than the one `filter` looks at: run the
         // plain insert in a savepoint so the database names the violated constraint.
@@ -213,11 +202,11 @@ where
     }
 }
 
-async fn surface_conflict<E>(session: &Session, am: E::ActiveModel) -> Error
-where
-    E: Base,
-    E::ActiveModel: ActiveModelBehavior + Send,
-{
+async fn after_insert<E: Base>(session: &Session, model: E::Model) -> Result<E::Model> {
+    Ok(<E::ActiveModel as ActiveModelBehavior>::after_save(model, session, true).await?)
+}
+
+async fn surface_conflict<E: Base>(session: &Session, am: E::ActiveModel) -> Error {
     let savepoint = match session.begin_nested().await {
         Ok(savepoint) => savepoint,
         Err(err) => return err,
