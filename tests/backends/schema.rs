@@ -153,7 +153,51 @@ async fn enum_columns_work_everywhere(t: TestDb) {
     registry::create_all(&t.db).await.expect("create_all again");
 }
 
+/// Column names of `table` in declaration order.
+async fn columns(t: &TestDb, table: &str) -> Vec<String> {
+    let sql = match t.backend {
+        Backend::Sqlite => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"),
+        Backend::Postgres => format!(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
+        ),
+        Backend::MySql => format!(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{table}' ORDER BY ORDINAL_POSITION"
+        ),
+    };
+    t.strings(&sql).await
+}
+
+async fn uuid_tables_carry_the_python_sentinel(t: TestDb) {
+    assert_eq!(
+        columns(&t, "uuid7_audit_item").await,
+        ["id", "name", "sa_orm_sentinel", "created_at", "updated_at"]
+    );
+    assert_eq!(
+        columns(&t, "nanoid_item").await,
+        ["id", "name", "sa_orm_sentinel"]
+    );
+    assert_eq!(
+        columns(&t, "bigint_audit_item").await,
+        ["id", "name", "created_at", "updated_at"]
+    );
+    // never read or written: rows go in and come back without it
+    let row = crate::models::uuid7_audit_item::ActiveModel {
+        name: Set("sentinel".into()),
+        ..Default::default()
+    }
+    .insert(&t.db)
+    .await
+    .expect("insert");
+    assert_eq!(
+        t.scalar("SELECT COUNT(*) FROM uuid7_audit_item WHERE sa_orm_sentinel IS NULL")
+            .await,
+        1
+    );
+    assert_eq!(row.name, "sentinel");
+}
+
 crate::backend_tests!(
+    uuid_tables_carry_the_python_sentinel,
     enum_columns_work_everywhere,
     create_all_and_drop_all_are_idempotent,
     registry_orders_referenced_tables_first,
