@@ -28,7 +28,8 @@ impl UniqueMixin<tag::ActiveModel> for tag::Entity {
     }
 }
 
-/// Looks up by slug but builds the name as given: lets a test collide on `uq_tag_name`.
+/// Looks up by slug but builds the name as given: lets a test collide on the
+/// unique index `ix_tag_name` (`unique, indexed`, as SQLAlchemy names `unique=True, index=True`).
 struct NameAndSlug(&'static str, &'static str);
 
 impl UniqueMixin<NameAndSlug> for tag::Entity {
@@ -196,7 +197,7 @@ async fn conflict_on_another_constraint_is_duplicate_key(t: TestDb) {
         .await
         .expect_err("name is taken");
     assert!(
-        matches!(err, Error::DuplicateKey { ref constraint, .. } if constraint.as_deref() == Some("uq_tag_name")),
+        matches!(err, Error::DuplicateKey { ref constraint, .. } if constraint.as_deref() == Some("ix_tag_name")),
         "{err:?}"
     );
     // the transaction is still usable and keeps its earlier work

@@ -4,8 +4,9 @@
 //!
 //! | kind | template | example |
 //! |---|---|---|
-//! | index | `ix_<table>_<column>` | `ix_post_title` |
-//! | unique | `uq_<table>_<column_0>` | `uq_tag_slug` |
+//! | index (`indexed`) | `ix_<table>_<column>` | `ix_post_title` |
+//! | unique index (`unique, indexed`, SQLAlchemy's `unique=True, index=True`) | `ix_<table>_<column>` | `ix_tag_name` |
+//! | unique constraint (`unique`, `unique_key`) | `uq_<table>_<column_0>` | `uq_tag_slug` |
 //! | check | `ck_<table>_<name>` | `ck_post_positive` |
 //! | foreign key | `fk_<table>_<column_0>_<referred_table>` | `fk_post_tag_post_id_post` |
 //! | primary key | `pk_<table>` | `pk_post` |

@@ -86,7 +86,7 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
     let mut stmt = Table::create();
     stmt.table(entity.table_ref()).if_not_exists();
     let mut unique = Vec::new();
-    let mut mysql_indexes: Vec<IndexCreateStatement> = Vec::new();
+    let mut unique_indexes: Vec<IndexCreateStatement> = Vec::new();
 
     // Python's UUID and nanoid bases carry SQLAlchemy's insert-sentinel column
     // (`sa_orm_sentinel INTEGER NULL`, never read or written by either side); declare it
@@ -134,9 +134,23 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
         }
         stmt.col(&mut col);
         if def.is_unique() && !is_pk {
-            let uq = naming::unique(&table, &name);
-            stmt.index(Index::create().name(&uq).col(column).unique());
-            unique.push((uq, vec![name]));
+            if is_indexed(&def) {
+                // `unique, indexed`: a unique index named ix_…, as SQLAlchemy makes for
+                // `unique=True, index=True`
+                let ix = naming::index(&table, &name);
+                let mut index = Index::create();
+                index
+                    .name(&ix)
+                    .table(entity.table_ref())
+                    .col(column)
+                    .unique();
+                unique_indexes.push(index);
+                unique.push((ix, vec![name]));
+            } else {
+                let uq = naming::unique(&table, &name);
+                stmt.index(Index::create().name(&uq).col(column).unique());
+                unique.push((uq, vec![name]));
+            }
         }
     }
 
@@ -170,7 +184,8 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
         }
     }
 
-    let mut index_statements = Vec::new();
+    // SeaORM's `indexed` and `unique_key` indexes, renamed by the convention
+    let mut indexes = unique_indexes;
     for mut index in Schema::new(backend).create_index_from_entity(entity) {
         let columns = index.get_index_spec().get_column_names();
         let first = columns.first().cloned().unwrap_or_default();
@@ -181,16 +196,17 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
         } else {
             index.name(naming::index(&table, &first));
         }
+        indexes.push(index);
+    }
+    let mut index_statements = Vec::new();
+    for mut index in indexes {
         if backend == DbBackend::MySql {
             // MySQL has no CREATE INDEX IF NOT EXISTS: declare it inside the table.
-            mysql_indexes.push(index);
+            stmt.index(&mut index);
         } else {
             index.if_not_exists();
             index_statements.push(backend.build(&index));
         }
-    }
-    for mut index in mysql_indexes {
-        stmt.index(&mut index);
     }
 
     let mut table_stmt = backend.build(&stmt);
@@ -225,6 +241,12 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
         create,
         drop,
     }
+}
+
+/// SeaORM's column definition has no getter for `indexed`; setting it again leaves an
+/// indexed definition unchanged and changes any other.
+fn is_indexed(def: &sea_orm::ColumnDef) -> bool {
+    def.clone().indexed() == *def
 }
 
 /// SQLAlchemy's insert sentinel, as the Python library's UUID and nanoid bases declare it.
