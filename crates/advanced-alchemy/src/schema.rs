@@ -100,7 +100,7 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
         let def = column.def();
         let name = column.as_str().to_owned();
         if sentinel && audit_first.as_deref() == Some(name.as_str()) {
-            stmt.col(&mut sentinel_column());
+            stmt.col(sentinel_column());
             sentinel = false;
         }
         let is_pk = pk.iter().any(|k| k.as_str() == name);
@@ -155,7 +155,7 @@ fn build<E: Base>(backend: DbBackend) -> TableSchema {
     }
 
     if sentinel {
-        stmt.col(&mut sentinel_column());
+        stmt.col(sentinel_column());
     }
 
     let mut pk_index = Index::create();
