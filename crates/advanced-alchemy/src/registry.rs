@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone, Copy)]
 pub struct ModelEntry {
     module_path: &'static str,
+    table_name: fn() -> &'static str,
     schema: fn(DbBackend) -> TableSchema,
 }
 
@@ -38,6 +39,7 @@ impl ModelEntry {
     pub const fn new<E: Base>(module_path: &'static str) -> Self {
         Self {
             module_path,
+            table_name: table_name_of::<E>,
             schema: TableSchema::of::<E>,
         }
     }
@@ -48,14 +50,18 @@ impl ModelEntry {
     }
 
     /// The entity's table name.
-    pub fn table_name(&self) -> String {
-        (self.schema)(DbBackend::Sqlite).name
+    pub fn table_name(&self) -> &'static str {
+        (self.table_name)()
     }
 
     /// The entity's DDL on `backend`.
     pub fn schema(&self, backend: DbBackend) -> TableSchema {
         (self.schema)(backend)
     }
+}
+
+fn table_name_of<E: Base>() -> &'static str {
+    E::default().table_name()
 }
 
 inventory::collect!(ModelEntry);
@@ -263,8 +269,8 @@ pub(crate) fn unique_constraint_for_sqlite_message(message: &str) -> Option<Stri
     let table = table?;
     if let Some(entry) = inventory::iter::<ModelEntry>
         .into_iter()
+        .find(|e| e.table_name() == table)
         .map(|e| e.schema(DbBackend::Sqlite))
-        .find(|s| s.name == table)
     {
         if entry.primary_key == columns {
             return Some(crate::naming::primary_key(&table));

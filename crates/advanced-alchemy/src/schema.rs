@@ -72,174 +72,170 @@ pub struct TableSchema {
 impl TableSchema {
     /// The schema of entity `E` on `backend`.
     pub fn of<E: Base>(backend: DbBackend) -> Self {
-        build::<E>(backend)
-    }
-}
+        let entity = E::default();
+        let table = entity.table_name().to_owned();
+        let pk: Vec<E::Column> = E::PrimaryKey::iter().map(|k| k.into_column()).collect();
+        let single_auto_pk = E::PrimaryKey::auto_increment()
+            && <<E::PrimaryKey as PrimaryKeyTrait>::ValueType as PrimaryKeyArity>::ARITY == 1;
 
-fn build<E: Base>(backend: DbBackend) -> TableSchema {
-    let entity = E::default();
-    let table = entity.table_name().to_owned();
-    let pk: Vec<E::Column> = E::PrimaryKey::iter().map(|k| k.into_column()).collect();
-    let single_auto_pk = E::PrimaryKey::auto_increment()
-        && <<E::PrimaryKey as PrimaryKeyTrait>::ValueType as PrimaryKeyArity>::ARITY == 1;
+        let mut stmt = Table::create();
+        stmt.table(entity.table_ref()).if_not_exists();
+        let mut unique = Vec::new();
+        let mut unique_indexes: Vec<IndexCreateStatement> = Vec::new();
 
-    let mut stmt = Table::create();
-    stmt.table(entity.table_ref()).if_not_exists();
-    let mut unique = Vec::new();
-    let mut unique_indexes: Vec<IndexCreateStatement> = Vec::new();
-
-    // Python's UUID and nanoid bases carry SQLAlchemy's insert-sentinel column
-    // (`sa_orm_sentinel INTEGER NULL`, never read or written by either side); declare it
-    // too, before the audit columns as Python orders it, so both create the same table.
-    let mut sentinel = matches!(
-        E::KEY,
-        KeyStrategy::Uuid4 | KeyStrategy::Uuid6 | KeyStrategy::Uuid7 | KeyStrategy::Nanoid
-    );
-    let audit_first = E::audit_columns().map(|(created, _)| created.as_str().to_owned());
-    for column in E::Column::iter() {
-        let def = column.def();
-        let name = column.as_str().to_owned();
-        if sentinel && audit_first.as_deref() == Some(name.as_str()) {
-            stmt.col(sentinel_column());
-            sentinel = false;
-        }
-        let is_pk = pk.iter().any(|k| k.as_str() == name);
-        let mut ty = def.get_column_type().clone();
-        if matches!(ty, ColumnType::TimestampWithTimeZone) && backend == DbBackend::MySql {
-            ty = ColumnType::custom("datetime(6)");
-        }
-        let mut auto_increment = false;
-        if is_pk && single_auto_pk {
-            ty = match backend {
-                DbBackend::Postgres => postgres_serial(&ty, E::KEY),
-                DbBackend::Sqlite => ColumnType::Integer,
-                _ => {
-                    auto_increment = true;
-                    ty
+        // Python's UUID and nanoid bases carry SQLAlchemy's insert-sentinel column
+        // (`sa_orm_sentinel INTEGER NULL`, never read or written by either side); declare it
+        // too, before the audit columns as Python orders it, so both create the same table.
+        let mut sentinel = matches!(
+            E::KEY,
+            KeyStrategy::Uuid4 | KeyStrategy::Uuid6 | KeyStrategy::Uuid7 | KeyStrategy::Nanoid
+        );
+        let audit_first = E::audit_columns().map(|(created, _)| created.as_str().to_owned());
+        for column in E::Column::iter() {
+            let def = column.def();
+            let name = column.as_str().to_owned();
+            if sentinel && audit_first.as_deref() == Some(name.as_str()) {
+                stmt.col(sentinel_column());
+                sentinel = false;
+            }
+            let is_pk = pk.iter().any(|k| k.as_str() == name);
+            let mut ty = def.get_column_type().clone();
+            if matches!(ty, ColumnType::TimestampWithTimeZone) && backend == DbBackend::MySql {
+                ty = ColumnType::custom("datetime(6)");
+            }
+            let mut auto_increment = false;
+            if is_pk && single_auto_pk {
+                ty = match backend {
+                    DbBackend::Postgres => postgres_serial(&ty, E::KEY),
+                    DbBackend::Sqlite => ColumnType::Integer,
+                    _ => {
+                        auto_increment = true;
+                        ty
+                    }
+                };
+            }
+            let mut col = ColumnDef::new_with_type(column, ty);
+            if auto_increment {
+                col.auto_increment();
+            }
+            if !def.is_null() || is_pk {
+                col.not_null();
+            }
+            if let Some(default) = def.get_column_default() {
+                col.default(default.clone());
+            }
+            if is_pk && let Some(expr) = E::key_server_default(backend) {
+                col.default(Expr::cust(expr));
+            }
+            stmt.col(&mut col);
+            if def.is_unique() && !is_pk {
+                if is_indexed(&def) {
+                    // `unique, indexed`: a unique index named ix_…, as SQLAlchemy makes for
+                    // `unique=True, index=True`
+                    let ix = naming::index(&table, &name);
+                    let mut index = Index::create();
+                    index
+                        .name(&ix)
+                        .table(entity.table_ref())
+                        .col(column)
+                        .unique();
+                    unique_indexes.push(index);
+                    unique.push((ix, vec![name]));
+                } else {
+                    let uq = naming::unique(&table, &name);
+                    stmt.index(Index::create().name(&uq).col(column).unique());
+                    unique.push((uq, vec![name]));
                 }
-            };
-        }
-        let mut col = ColumnDef::new_with_type(column, ty);
-        if auto_increment {
-            col.auto_increment();
-        }
-        if !def.is_null() || is_pk {
-            col.not_null();
-        }
-        if let Some(default) = def.get_column_default() {
-            col.default(default.clone());
-        }
-        if is_pk && let Some(expr) = E::key_server_default(backend) {
-            col.default(Expr::cust(expr));
-        }
-        stmt.col(&mut col);
-        if def.is_unique() && !is_pk {
-            if is_indexed(&def) {
-                // `unique, indexed`: a unique index named ix_…, as SQLAlchemy makes for
-                // `unique=True, index=True`
-                let ix = naming::index(&table, &name);
-                let mut index = Index::create();
-                index
-                    .name(&ix)
-                    .table(entity.table_ref())
-                    .col(column)
-                    .unique();
-                unique_indexes.push(index);
-                unique.push((ix, vec![name]));
-            } else {
-                let uq = naming::unique(&table, &name);
-                stmt.index(Index::create().name(&uq).col(column).unique());
-                unique.push((uq, vec![name]));
             }
         }
-    }
 
-    if sentinel {
-        stmt.col(sentinel_column());
-    }
-
-    let mut pk_index = Index::create();
-    pk_index.name(naming::primary_key(&table)).primary();
-    for column in &pk {
-        pk_index.col(*column);
-    }
-    stmt.primary_key(&mut pk_index);
-
-    let mut references = Vec::new();
-    let mut fk_names = Vec::new();
-    for relation in E::Relation::iter() {
-        let relation = relation.def();
-        if relation.is_owner || relation.skip_fk {
-            continue;
+        if sentinel {
+            stmt.col(sentinel_column());
         }
-        let referred = table_name(&relation.to_tbl);
-        let first = relation.from_col.iter().next().map(|c| c.to_string());
-        let fk_name = naming::foreign_key(&table, first.as_deref().unwrap_or("id"), &referred);
-        let mut fk: ForeignKeyCreateStatement = relation.into();
-        fk.name(&fk_name);
-        stmt.foreign_key(&mut fk);
-        fk_names.push(fk_name);
-        if referred != table {
-            references.push(referred);
-        }
-    }
 
-    // SeaORM's `indexed` and `unique_key` indexes, renamed by the convention
-    let mut indexes = unique_indexes;
-    for mut index in Schema::new(backend).create_index_from_entity(entity) {
-        let columns = index.get_index_spec().get_column_names();
-        let first = columns.first().cloned().unwrap_or_default();
-        if index.is_unique_key() {
-            let uq = naming::unique(&table, &first);
-            index.name(&uq);
-            unique.push((uq, columns));
-        } else {
-            index.name(naming::index(&table, &first));
+        let mut pk_index = Index::create();
+        pk_index.name(naming::primary_key(&table)).primary();
+        for column in &pk {
+            pk_index.col(*column);
         }
-        indexes.push(index);
-    }
-    let mut index_statements = Vec::new();
-    for mut index in indexes {
-        if backend == DbBackend::MySql {
-            // MySQL has no CREATE INDEX IF NOT EXISTS: declare it inside the table.
-            stmt.index(&mut index);
-        } else {
-            index.if_not_exists();
-            index_statements.push(backend.build(&index));
-        }
-    }
+        stmt.primary_key(&mut pk_index);
 
-    let mut table_stmt = backend.build(&stmt);
-    if backend == DbBackend::Sqlite {
-        name_sqlite_foreign_keys(&mut table_stmt.sql, &fk_names);
-    }
-    let mut create = vec![table_stmt];
-    create.extend(index_statements);
-    let drop = backend.build(Table::drop().table(entity.table_ref()).if_exists());
-    let types = Schema::new(backend)
-        .create_enum_from_entity(entity)
-        .iter()
-        .filter_map(|ty| {
-            let sql = backend.build(ty).to_string();
-            let name = sql
-                .strip_prefix("CREATE TYPE ")?
-                .split(' ')
-                .next()?
-                .to_owned();
-            // PostgreSQL has no CREATE TYPE IF NOT EXISTS
-            let idempotent =
-                format!("DO $$ BEGIN {sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
-            Some((name, Statement::from_string(backend, idempotent)))
-        })
-        .collect();
-    TableSchema {
-        name: table,
-        types,
-        references,
-        primary_key: pk.iter().map(|c| c.as_str().to_owned()).collect(),
-        unique,
-        create,
-        drop,
+        let mut references = Vec::new();
+        let mut fk_names = Vec::new();
+        for relation in E::Relation::iter() {
+            let relation = relation.def();
+            if relation.is_owner || relation.skip_fk {
+                continue;
+            }
+            let referred = table_name(&relation.to_tbl);
+            let first = relation.from_col.iter().next().map(|c| c.to_string());
+            let fk_name = naming::foreign_key(&table, first.as_deref().unwrap_or("id"), &referred);
+            let mut fk: ForeignKeyCreateStatement = relation.into();
+            fk.name(&fk_name);
+            stmt.foreign_key(&mut fk);
+            fk_names.push(fk_name);
+            if referred != table {
+                references.push(referred);
+            }
+        }
+
+        // SeaORM's `indexed` and `unique_key` indexes, renamed by the convention
+        let mut indexes = unique_indexes;
+        for mut index in Schema::new(backend).create_index_from_entity(entity) {
+            let columns = index.get_index_spec().get_column_names();
+            let first = columns.first().cloned().unwrap_or_default();
+            if index.is_unique_key() {
+                let uq = naming::unique(&table, &first);
+                index.name(&uq);
+                unique.push((uq, columns));
+            } else {
+                index.name(naming::index(&table, &first));
+            }
+            indexes.push(index);
+        }
+        let mut index_statements = Vec::new();
+        for mut index in indexes {
+            if backend == DbBackend::MySql {
+                // MySQL has no CREATE INDEX IF NOT EXISTS: declare it inside the table.
+                stmt.index(&mut index);
+            } else {
+                index.if_not_exists();
+                index_statements.push(backend.build(&index));
+            }
+        }
+
+        let mut table_stmt = backend.build(&stmt);
+        if backend == DbBackend::Sqlite {
+            name_sqlite_foreign_keys(&mut table_stmt.sql, &fk_names);
+        }
+        let mut create = vec![table_stmt];
+        create.extend(index_statements);
+        let drop = backend.build(Table::drop().table(entity.table_ref()).if_exists());
+        let types = Schema::new(backend)
+            .create_enum_from_entity(entity)
+            .iter()
+            .filter_map(|ty| {
+                let sql = backend.build(ty).to_string();
+                let name = sql
+                    .strip_prefix("CREATE TYPE ")?
+                    .split(' ')
+                    .next()?
+                    .to_owned();
+                // PostgreSQL has no CREATE TYPE IF NOT EXISTS
+                let idempotent =
+                    format!("DO $$ BEGIN {sql}; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+                Some((name, Statement::from_string(backend, idempotent)))
+            })
+            .collect();
+        TableSchema {
+            name: table,
+            types,
+            references,
+            primary_key: pk.iter().map(|c| c.as_str().to_owned()).collect(),
+            unique,
+            create,
+            drop,
+        }
     }
 }
 
