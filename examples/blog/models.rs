@@ -116,7 +116,5 @@ pub async fn add_tags_to_post(
         .with(Tag)
         .one(session)
         .await?
-        .ok_or_else(|| advanced_alchemy::Error::NotFound {
-            model: "post".into(),
-        })
+        .ok_or_else(|| advanced_alchemy::Error::not_found("post"))
 }

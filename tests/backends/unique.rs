@@ -179,7 +179,7 @@ async fn two_matches_are_multiple_results_found(t: TestDb) {
         .await
         .expect_err("two rows match");
     assert!(
-        matches!(err, Error::MultipleResultsFound { ref model } if model == "label"),
+        matches!(err, Error::MultipleResultsFound { ref model, .. } if model == "label"),
         "{err:?}"
     );
     let one = label::Entity::as_unique(&session, LabelName("blue"))

@@ -29,6 +29,9 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
     if options.audit {
         added.extend(["created_at", "updated_at"]);
     }
+    if options.soft_delete {
+        added.push("deleted_at");
+    }
     for name in &added {
         if taken(name) {
             return Err(syn::Error::new_spanned(
@@ -82,6 +85,13 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
         });
     }
 
+    if options.soft_delete {
+        fields.named.push(parse_quote! {
+            #[sea_orm(column_type = "TimestampWithTimeZone", nullable)]
+            pub deleted_at: ::core::option::Option<#p::chrono::DateTime<#p::chrono::Utc>>
+        });
+    }
+
     let aa = quote!(::advanced_alchemy);
     let key_variant = key.variant();
     let key_column = if key == Key::Manual {
@@ -99,6 +109,11 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
     };
     let slug_key = if options.slug {
         quote!(::core::option::Option::Some(Column::Slug))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let soft_delete = if options.soft_delete {
+        quote!(::core::option::Option::Some(Column::DeletedAt))
     } else {
         quote!(::core::option::Option::None)
     };
@@ -135,6 +150,13 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
             }
         }
     });
+    let soft_delete_impl = options.soft_delete.then(|| {
+        quote! {
+            impl #aa::mixins::SoftDelete for Entity {
+                fn deleted_at_column() -> Column { Column::DeletedAt }
+            }
+        }
+    });
     let hooks_impl = (!options.hooks).then(|| {
         quote! { impl #aa::hooks::ModelHooks for ActiveModel {} }
     });
@@ -154,6 +176,7 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
             fn key_column() -> ::core::option::Option<Column> { #key_column }
             fn audit_columns() -> ::core::option::Option<(Column, Column)> { #audit_columns }
             fn slug_key() -> ::core::option::Option<Column> { #slug_key }
+            fn soft_delete_column() -> ::core::option::Option<Column> { #soft_delete }
             #[allow(unreachable_patterns)]
             fn key_server_default(backend: #p::sea_orm::DbBackend) -> ::core::option::Option<&'static str> {
                 match backend {
@@ -165,6 +188,7 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
 
         #audit_impl
         #slug_impl
+        #soft_delete_impl
         #hooks_impl
 
         #[#p::async_trait]

@@ -37,6 +37,7 @@ pub(crate) struct Options {
     pub(crate) base: Option<Ident>,
     pub(crate) audit: bool,
     pub(crate) slug: bool,
+    pub(crate) soft_delete: bool,
     pub(crate) hooks: bool,
     /// (backend or None for all, expression)
     pub(crate) key_server_default: Vec<(Option<Ident>, LitStr)>,
@@ -99,6 +100,7 @@ impl Options {
         match name.as_str() {
             "AuditColumns" => self.audit = true,
             "SlugKey" => self.slug = true,
+            "SoftDelete" => self.soft_delete = true,
             "hooks" => self.hooks = true,
             "UniqueMixin" => {
                 return Err(syn::Error::new(
@@ -111,7 +113,7 @@ impl Options {
                     return Err(syn::Error::new(
                         ident.span(),
                         format!(
-                            "unknown option `{name}`; expected a base ({}), AuditColumns, SlugKey, hooks, key = …, or key_server_default = …",
+                            "unknown option `{name}`; expected a base ({}), AuditColumns, SlugKey, SoftDelete, hooks, key = …, or key_server_default = …",
                             BASES.iter().map(|b| b.0).collect::<Vec<_>>().join(", ")
                         ),
                     ));

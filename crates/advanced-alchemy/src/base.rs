@@ -171,6 +171,11 @@ pub trait Base:
         None
     }
 
+    /// The `deleted_at` column, if the model has the `SoftDelete` mixin.
+    fn soft_delete_column() -> Option<Self::Column> {
+        None
+    }
+
     /// A server-side default for the key column on `backend` (the custom-base option
     /// `key_server_default`), used by [`create_all`](crate::registry::create_all).
     fn key_server_default(backend: DbBackend) -> Option<&'static str> {

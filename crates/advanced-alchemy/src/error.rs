@@ -22,52 +22,79 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in advanced-alchemy.
 ///
+/// Errors raised by a [`Repository`](crate::repository::Repository) name the model
+/// (`model`) and carry the repository's custom message (`message`, from its
+/// [`ErrorMessages`](crate::repository::ErrorMessages)) when one is configured; the
+/// message then replaces the default text of `Display`, as `error_messages` does in the
+/// Python library.
+///
 /// ```
 /// use advanced_alchemy::Error;
 ///
 /// let err = Error::DuplicateKey {
+///     model: Some("tag".into()),
 ///     constraint: Some("uq_tag_slug".into()),
 ///     detail: "UNIQUE constraint failed: tag.slug".into(),
+///     message: None,
 /// };
 /// assert_eq!(err.constraint(), Some("uq_tag_slug"));
-/// assert!(err.to_string().contains("uq_tag_slug"));
+/// assert_eq!(err.to_string(), "duplicate key on tag: uq_tag_slug (UNIQUE constraint failed: tag.slug)");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A row would have duplicated a unique key (SQLSTATE 23505, MySQL 1062, SQLite 2067/1555).
-    #[error("duplicate key: {} ({detail})", constraint.as_deref().unwrap_or("unknown constraint"))]
+    #[error("{}", describe(message, "duplicate key", model, constraint, detail))]
     DuplicateKey {
+        /// The table written to, when known.
+        model: Option<String>,
         /// The violated constraint or index, when the backend reports it or it can be derived.
         constraint: Option<String>,
         /// The database's own message.
         detail: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
     },
     /// A foreign key was violated (SQLSTATE 23503, MySQL 1451/1452, SQLite 787).
-    #[error("foreign key violation: {} ({detail})", constraint.as_deref().unwrap_or("unknown constraint"))]
+    #[error(
+        "{}",
+        describe(message, "foreign key violation", model, constraint, detail)
+    )]
     ForeignKey {
+        /// The table written to, when known.
+        model: Option<String>,
         /// The violated constraint, when known.
         constraint: Option<String>,
         /// The database's own message.
         detail: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
     },
     /// Some other integrity constraint (NOT NULL, CHECK) was violated.
-    #[error("integrity error: {detail}")]
+    #[error("{}", describe(message, "integrity error", model, &None, detail))]
     Integrity {
+        /// The table written to, when known.
+        model: Option<String>,
         /// The database's own message.
         detail: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
     },
     /// A lookup that must find at most one row found several.
-    #[error("multiple rows found for {model} where at most one was expected")]
+    #[error("{}", message.clone().unwrap_or_else(|| format!("multiple {model} rows found where at most one was expected")))]
     MultipleResultsFound {
         /// The table that was searched.
         model: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
     },
     /// A lookup that must find a row found none.
-    #[error("no {model} row found")]
+    #[error("{}", message.clone().unwrap_or_else(|| format!("no {model} row found")))]
     NotFound {
         /// The table that was searched.
         model: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
     },
     /// The caller asked for something that cannot be done (bad argument, bad filter).
     #[error("invalid request: {0}")]
@@ -89,9 +116,40 @@ pub enum Error {
         #[source]
         source: DbErr,
     },
+    /// Any other database error raised by a repository, naming its model.
+    #[error("{}", message.clone().unwrap_or_else(|| format!("{model} repository: {source}")))]
+    Repository {
+        /// The repository's table.
+        model: String,
+        /// The repository's custom message, if configured.
+        message: Option<String>,
+        /// The database error.
+        #[source]
+        source: DbErr,
+    },
     /// Any other database error, with its source.
     #[error("database error: {0}")]
     Database(#[source] DbErr),
+}
+
+fn describe(
+    message: &Option<String>,
+    what: &str,
+    model: &Option<String>,
+    constraint: &Option<String>,
+    detail: &str,
+) -> String {
+    if let Some(message) = message {
+        return message.clone();
+    }
+    let on = model
+        .as_deref()
+        .map(|m| format!(" on {m}"))
+        .unwrap_or_default();
+    match constraint {
+        Some(c) => format!("{what}{on}: {c} ({detail})"),
+        None => format!("{what}{on}: {detail}"),
+    }
 }
 
 impl Error {
@@ -106,10 +164,49 @@ impl Error {
     /// ```
     pub fn from_db(err: DbErr) -> Self {
         match classify(&err) {
-            Some(Kind::Unique(constraint, detail)) => Error::DuplicateKey { constraint, detail },
-            Some(Kind::Foreign(constraint, detail)) => Error::ForeignKey { constraint, detail },
-            Some(Kind::Integrity(detail)) => Error::Integrity { detail },
+            Some(Kind::Unique(constraint, detail)) => Error::DuplicateKey {
+                model: None,
+                constraint,
+                detail,
+                message: None,
+            },
+            Some(Kind::Foreign(constraint, detail)) => Error::ForeignKey {
+                model: None,
+                constraint,
+                detail,
+                message: None,
+            },
+            Some(Kind::Integrity(detail)) => Error::Integrity {
+                model: None,
+                detail,
+                message: None,
+            },
             None => Error::Database(err),
+        }
+    }
+
+    /// A [`Error::NotFound`] for `model` with the default message.
+    ///
+    /// ```
+    /// assert_eq!(advanced_alchemy::Error::not_found("post").to_string(), "no post row found");
+    /// ```
+    pub fn not_found(model: impl Into<String>) -> Self {
+        Error::NotFound {
+            model: model.into(),
+            message: None,
+        }
+    }
+
+    /// A [`Error::MultipleResultsFound`] for `model` with the default message.
+    ///
+    /// ```
+    /// let err = advanced_alchemy::Error::multiple_results("label");
+    /// assert!(err.to_string().contains("multiple label rows"));
+    /// ```
+    pub fn multiple_results(model: impl Into<String>) -> Self {
+        Error::MultipleResultsFound {
+            model: model.into(),
+            message: None,
         }
     }
 
@@ -124,6 +221,40 @@ impl Error {
             Error::DuplicateKey { constraint, .. } | Error::ForeignKey { constraint, .. } => {
                 constraint.as_deref()
             }
+            _ => None,
+        }
+    }
+
+    /// The model (table) the error is about, when known.
+    ///
+    /// ```
+    /// assert_eq!(advanced_alchemy::Error::not_found("post").model(), Some("post"));
+    /// ```
+    pub fn model(&self) -> Option<&str> {
+        match self {
+            Error::DuplicateKey { model, .. }
+            | Error::ForeignKey { model, .. }
+            | Error::Integrity { model, .. } => model.as_deref(),
+            Error::MultipleResultsFound { model, .. }
+            | Error::NotFound { model, .. }
+            | Error::Repository { model, .. } => Some(model),
+            _ => None,
+        }
+    }
+
+    /// The repository's custom message carried by this error, if any.
+    ///
+    /// ```
+    /// assert_eq!(advanced_alchemy::Error::not_found("post").message(), None);
+    /// ```
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::DuplicateKey { message, .. }
+            | Error::ForeignKey { message, .. }
+            | Error::Integrity { message, .. }
+            | Error::MultipleResultsFound { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Repository { message, .. } => message.as_deref(),
             _ => None,
         }
     }

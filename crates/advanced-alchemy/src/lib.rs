@@ -63,10 +63,12 @@
 pub mod base;
 mod connect;
 pub mod error;
+pub mod filters;
 pub mod hooks;
 pub mod mixins;
 pub mod naming;
 pub mod registry;
+pub mod repository;
 pub mod schema;
 pub mod session;
 pub mod utils;

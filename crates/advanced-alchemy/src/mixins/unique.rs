@@ -158,9 +158,7 @@ async fn find_one<E: Base>(
     let mut rows = select.all(session).await?;
     match rows.len() {
         0 | 1 => Ok(rows.pop()),
-        _ => Err(Error::MultipleResultsFound {
-            model: E::default().table_name().to_owned(),
-        }),
+        _ => Err(Error::multiple_results(E::default().table_name())),
     }
 }
 

@@ -1,0 +1,446 @@
+//! Typed, composable filters for [`Repository`](crate::repository::Repository) reads.
+//!
+//! A filter is anything that implements [`Filter<E>`] for the entity `E`: the filter
+//! structs of this module (the Python library's `BeforeAfter`, `CollectionFilter`,
+//! `SearchFilter`, `LimitOffset`, `OrderBy`, …), a plain SeaORM condition
+//! (`post::Column::Published.eq(true)`), or a tuple, `Vec`, slice or `Option` of
+//! filters. Each one adds to a [`FilterQuery`]: a `WHERE` condition (all parts are
+//! `AND`ed), an ordering, and a limit/offset. Counting ignores ordering and pagination.
+//!
+//! ```
+//! # mod post {
+//! #     use sea_orm::entity::prelude::*;
+//! #     #[advanced_alchemy::model(BigIntAuditBase)] #[sea_orm::model]
+//! #     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+//! #     pub struct Model { pub title: String, pub published: bool }
+//! # }
+//! use advanced_alchemy::filters::{Filter, FilterQuery, LimitOffset};
+//! use sea_orm::ColumnTrait;
+//!
+//! let filters = (post::Column::Published.eq(true), LimitOffset::new(20, 40));
+//! let mut query = FilterQuery::<post::Entity>::new();
+//! filters.apply(&mut query);
+//! assert_eq!((query.limit(), query.offset()), (Some(20), Some(40)));
+//! ```
+//!
+//! [`Predicate`]s are the filters that are only a condition; they can be grouped with
+//! `and`/`or` in a [`FilterGroup`]. Filters built from query strings or JSON, checked
+//! against an allow-list of columns, are in [`params`].
+
+mod order;
+
+pub use order::{LimitOffset, NullsOrder, OrderBy, SortOrder};
+
+use sea_orm::sea_query::{Condition, Expr, NullOrdering, Order};
+use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// What the filters of one call add up to: a condition, an ordering and a page.
+///
+/// [`Filter::apply`] adds to it; the repository turns it into SQL. Your own filters
+/// use the same methods:
+///
+/// ```
+/// # mod post {
+/// #     use sea_orm::entity::prelude::*;
+/// #     #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #     pub struct Model { pub title: String, pub published: bool }
+/// # }
+/// use advanced_alchemy::filters::{Filter, FilterQuery};
+/// use sea_orm::ColumnTrait;
+///
+/// /// Only published posts, newest first.
+/// #[derive(Debug)]
+/// struct PublishedFeed;
+///
+/// impl Filter<post::Entity> for PublishedFeed {
+///     fn apply(&self, query: &mut FilterQuery<post::Entity>) {
+///         query.and_where(post::Column::Published.eq(true));
+///         query.order_by(post::Column::Id, sea_orm::Order::Desc, None);
+///     }
+/// }
+///
+/// let mut query = FilterQuery::new();
+/// PublishedFeed.apply(&mut query);
+/// assert_eq!(query.orders().len(), 1);
+/// ```
+#[derive(Clone)]
+pub struct FilterQuery<E> {
+    condition: Condition,
+    orders: Vec<(Expr, Order, Option<NullOrdering>)>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+    include_deleted: bool,
+    _entity: PhantomData<fn() -> E>,
+}
+
+impl<E> fmt::Debug for FilterQuery<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FilterQuery")
+            .field("condition", &self.condition)
+            .field("orders", &self.orders)
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .field("include_deleted", &self.include_deleted)
+            .finish()
+    }
+}
+
+impl<E> Default for FilterQuery<E> {
+    fn default() -> Self {
+        Self {
+            condition: Condition::all(),
+            orders: Vec::new(),
+            limit: None,
+            offset: None,
+            include_deleted: false,
+            _entity: PhantomData,
+        }
+    }
+}
+
+impl<E: EntityTrait> FilterQuery<E> {
+    /// An empty query: no condition, no order, no page.
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// let query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// assert!(query.condition().is_empty() && query.limit().is_none());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds the query of `filter`.
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// use advanced_alchemy::filters::{FilterQuery, LimitOffset};
+    /// let query = FilterQuery::<post::Entity>::of(&LimitOffset::new(5, 0));
+    /// assert_eq!(query.limit(), Some(5));
+    /// ```
+    pub fn of(filter: &(impl Filter<E> + ?Sized)) -> Self {
+        let mut query = Self::new();
+        filter.apply(&mut query);
+        query
+    }
+
+    /// `AND`s a condition (or a single expression) into the `WHERE` clause.
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// use sea_orm::ColumnTrait;
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// query.and_where(post::Column::Title.eq("a"));
+    /// assert!(!query.condition().is_empty());
+    /// ```
+    pub fn and_where(&mut self, condition: impl sea_orm::sea_query::IntoCondition) -> &mut Self {
+        let condition = condition.into_condition();
+        if !condition.is_empty() {
+            self.condition =
+                std::mem::replace(&mut self.condition, Condition::all()).add(condition);
+        }
+        self
+    }
+
+    /// Appends an ordering term; `nulls` places NULLs first or last (emulated on MySQL).
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// query.order_by(post::Column::Title, sea_orm::Order::Asc, Some(sea_orm::sea_query::NullOrdering::Last));
+    /// assert_eq!(query.orders().len(), 1);
+    /// ```
+    pub fn order_by(
+        &mut self,
+        expr: impl Into<Expr>,
+        order: Order,
+        nulls: Option<NullOrdering>,
+    ) -> &mut Self {
+        self.orders.push((expr.into(), order, nulls));
+        self
+    }
+
+    /// Sets the page: at most `limit` rows, skipping `offset`.
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// query.limit_offset(10, 30);
+    /// assert_eq!((query.limit(), query.offset()), (Some(10), Some(30)));
+    /// ```
+    pub fn limit_offset(&mut self, limit: u64, offset: u64) -> &mut Self {
+        self.limit = Some(limit);
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Lets soft-deleted rows through (see [`SoftDelete`](crate::mixins::SoftDelete)).
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// query.include_deleted();
+    /// assert!(query.includes_deleted());
+    /// ```
+    pub fn include_deleted(&mut self) -> &mut Self {
+        self.include_deleted = true;
+        self
+    }
+
+    /// The `WHERE` condition so far.
+    pub fn condition(&self) -> &Condition {
+        &self.condition
+    }
+
+    /// The ordering terms so far.
+    pub fn orders(&self) -> &[(Expr, Order, Option<NullOrdering>)] {
+        &self.orders
+    }
+
+    /// The page size, if set.
+    pub fn limit(&self) -> Option<u64> {
+        self.limit
+    }
+
+    /// The page offset, if set.
+    pub fn offset(&self) -> Option<u64> {
+        self.offset
+    }
+
+    /// Whether soft-deleted rows are included.
+    pub fn includes_deleted(&self) -> bool {
+        self.include_deleted
+    }
+
+    /// Applies the condition only (what `count` and `exists` use).
+    pub(crate) fn filter_select(&self, select: Select<E>) -> Select<E> {
+        select.filter(self.condition.clone())
+    }
+
+    /// Applies condition, ordering and page.
+    pub(crate) fn full_select(&self, select: Select<E>) -> Select<E> {
+        let mut select = self.filter_select(select);
+        select = self.order_select(select);
+        if let Some(limit) = self.limit {
+            select = select.limit(limit);
+        }
+        if let Some(offset) = self.offset.filter(|o| *o > 0) {
+            select = select.offset(offset);
+        }
+        select
+    }
+
+    /// Applies the ordering only.
+    pub(crate) fn order_select(&self, mut select: Select<E>) -> Select<E> {
+        for (expr, order, nulls) in &self.orders {
+            select = match nulls {
+                Some(nulls) => select.order_by_with_nulls(expr.clone(), order.clone(), *nulls),
+                None => select.order_by(expr.clone(), order.clone()),
+            };
+        }
+        select
+    }
+}
+
+/// Something that narrows, orders or pages a read of `E`.
+///
+/// Implemented by every filter of this module, by SeaORM conditions and expressions,
+/// and by tuples (up to 8), `Vec`s, slices, `Option`s, references and boxes of filters,
+/// so a call takes exactly the filters it needs: `repo.get_many(())`,
+/// `repo.get_many(post::Column::Published.eq(true))`,
+/// `repo.get_many((search, OrderBy::desc(post::Column::CreatedAt), LimitOffset::new(20, 0)))`.
+///
+/// ```
+/// # mod post { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #   pub struct Model { pub title: String } }
+/// use advanced_alchemy::filters::{Filter, FilterQuery};
+/// use sea_orm::ColumnTrait;
+///
+/// let dynamic: Vec<Box<dyn Filter<post::Entity>>> = vec![Box::new(post::Column::Title.eq("a"))];
+/// let query = FilterQuery::of(&dynamic);
+/// assert!(!query.condition().is_empty());
+/// ```
+pub trait Filter<E: EntityTrait>: Send + Sync + fmt::Debug {
+    /// Adds this filter to `query`.
+    fn apply(&self, query: &mut FilterQuery<E>);
+}
+
+/// A filter that is only a condition: it can be negated, grouped and nested in a
+/// [`FilterGroup`], and used where ordering or paging would make no sense.
+///
+/// ```
+/// # mod post { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #   pub struct Model { pub title: String } }
+/// use advanced_alchemy::filters::Predicate;
+/// use sea_orm::ColumnTrait;
+///
+/// let condition = Predicate::<post::Entity>::condition(&post::Column::Title.eq("a"));
+/// assert!(!condition.is_empty());
+/// ```
+pub trait Predicate<E: EntityTrait>: Send + Sync + fmt::Debug {
+    /// The condition this predicate stands for.
+    fn condition(&self) -> Condition;
+}
+
+/// Implements [`Filter`] for predicate types (their condition is `AND`ed in).
+#[allow(unused_macros)]
+macro_rules! filter_via_predicate {
+    ($($ty:ident),* $(,)?) => {$(
+        impl<E> $crate::filters::Filter<E> for $ty<E::Column>
+        where
+            E: sea_orm::EntityTrait,
+            $ty<E::Column>: $crate::filters::Predicate<E>,
+        {
+            fn apply(&self, query: &mut $crate::filters::FilterQuery<E>) {
+                query.and_where($crate::filters::Predicate::condition(self));
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use filter_via_predicate;
+
+impl<E: EntityTrait> Predicate<E> for Condition {
+    fn condition(&self) -> Condition {
+        self.clone()
+    }
+}
+
+impl<E: EntityTrait> Filter<E> for Condition {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        query.and_where(self.clone());
+    }
+}
+
+impl<E: EntityTrait> Predicate<E> for Expr {
+    fn condition(&self) -> Condition {
+        Condition::all().add(self.clone())
+    }
+}
+
+impl<E: EntityTrait> Filter<E> for Expr {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        query.and_where(self.clone());
+    }
+}
+
+impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for Box<P> {
+    fn condition(&self) -> Condition {
+        (**self).condition()
+    }
+}
+
+impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for &P {
+    fn condition(&self) -> Condition {
+        (**self).condition()
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E> + ?Sized> Filter<E> for &F {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        (**self).apply(query)
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E> + ?Sized> Filter<E> for Box<F> {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        (**self).apply(query)
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E>> Filter<E> for [F] {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        for filter in self {
+            filter.apply(query);
+        }
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E>, const N: usize> Filter<E> for [F; N] {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        self.as_slice().apply(query)
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E>> Filter<E> for Vec<F> {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        self.as_slice().apply(query)
+    }
+}
+
+impl<E: EntityTrait, F: Filter<E>> Filter<E> for Option<F> {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        if let Some(filter) = self {
+            filter.apply(query);
+        }
+    }
+}
+
+impl<E: EntityTrait> Filter<E> for () {
+    fn apply(&self, _query: &mut FilterQuery<E>) {}
+}
+
+macro_rules! tuple_filters {
+    ($($name:ident),+) => {
+        impl<E: EntityTrait, $($name: Filter<E>),+> Filter<E> for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn apply(&self, query: &mut FilterQuery<E>) {
+                let ($($name,)+) = self;
+                $($name.apply(query);)+
+            }
+        }
+    };
+}
+tuple_filters!(A);
+tuple_filters!(A, B);
+tuple_filters!(A, B, C);
+tuple_filters!(A, B, C, D);
+tuple_filters!(A, B, C, D, F);
+tuple_filters!(A, B, C, D, F, G);
+tuple_filters!(A, B, C, D, F, G, H);
+tuple_filters!(A, B, C, D, F, G, H, I);
+
+/// Lets soft-deleted rows through a read (the `include_deleted` of the soft-delete
+/// proposal for the Python library). See [`SoftDelete`](crate::mixins::SoftDelete).
+///
+/// ```
+/// # mod post { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #   pub struct Model { pub title: String } }
+/// use advanced_alchemy::filters::{FilterQuery, IncludeDeleted};
+/// assert!(FilterQuery::<post::Entity>::of(&IncludeDeleted).includes_deleted());
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IncludeDeleted;
+
+impl<E: EntityTrait> Filter<E> for IncludeDeleted {
+    fn apply(&self, query: &mut FilterQuery<E>) {
+        query.include_deleted();
+    }
+}
