@@ -18,7 +18,7 @@
 //! use sea_orm::ColumnTrait;
 //!
 //! let filters = (post::Column::Published.eq(true), LimitOffset::new(20, 40));
-//! let mut query = FilterQuery::<post::Entity>::new();
+//! let mut query = FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
 //! filters.apply(&mut query);
 //! assert_eq!((query.limit(), query.offset()), (Some(20), Some(40)));
 //! ```
@@ -32,7 +32,7 @@ mod order;
 pub use order::{LimitOffset, NullsOrder, OrderBy, SortOrder};
 
 use sea_orm::sea_query::{Condition, Expr, NullOrdering, Order};
-use sea_orm::{EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -62,12 +62,13 @@ use std::marker::PhantomData;
 ///     }
 /// }
 ///
-/// let mut query = FilterQuery::new();
+/// let mut query = FilterQuery::new(sea_orm::DbBackend::Postgres);
 /// PublishedFeed.apply(&mut query);
 /// assert_eq!(query.orders().len(), 1);
 /// ```
 #[derive(Clone)]
 pub struct FilterQuery<E> {
+    backend: DbBackend,
     condition: Condition,
     orders: Vec<(Expr, Order, Option<NullOrdering>)>,
     limit: Option<u64>,
@@ -79,6 +80,7 @@ pub struct FilterQuery<E> {
 impl<E> fmt::Debug for FilterQuery<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FilterQuery")
+            .field("backend", &self.backend)
             .field("condition", &self.condition)
             .field("orders", &self.orders)
             .field("limit", &self.limit)
@@ -88,9 +90,23 @@ impl<E> fmt::Debug for FilterQuery<E> {
     }
 }
 
-impl<E> Default for FilterQuery<E> {
-    fn default() -> Self {
+impl<E: EntityTrait> FilterQuery<E> {
+    /// An empty query for `backend`: no condition, no order, no page. Filters may
+    /// render differently per backend (case-sensitive search, for one).
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// use sea_orm::DbBackend;
+    /// let query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(DbBackend::Sqlite);
+    /// assert!(query.condition().is_empty() && query.limit().is_none());
+    /// assert_eq!(query.backend(), DbBackend::Sqlite);
+    /// ```
+    pub fn new(backend: DbBackend) -> Self {
         Self {
+            backend,
             condition: Condition::all(),
             orders: Vec::new(),
             limit: None,
@@ -98,22 +114,6 @@ impl<E> Default for FilterQuery<E> {
             include_deleted: false,
             _entity: PhantomData,
         }
-    }
-}
-
-impl<E: EntityTrait> FilterQuery<E> {
-    /// An empty query: no condition, no order, no page.
-    ///
-    /// ```
-    /// # mod post { use sea_orm::entity::prelude::*;
-    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
-    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
-    /// #   pub struct Model { pub title: String } }
-    /// let query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
-    /// assert!(query.condition().is_empty() && query.limit().is_none());
-    /// ```
-    pub fn new() -> Self {
-        Self::default()
     }
 
     /// Builds the query of `filter`.
@@ -124,11 +124,11 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
     /// use advanced_alchemy::filters::{FilterQuery, LimitOffset};
-    /// let query = FilterQuery::<post::Entity>::of(&LimitOffset::new(5, 0));
+    /// let query = FilterQuery::<post::Entity>::of(sea_orm::DbBackend::Postgres, &LimitOffset::new(5, 0));
     /// assert_eq!(query.limit(), Some(5));
     /// ```
-    pub fn of(filter: &(impl Filter<E> + ?Sized)) -> Self {
-        let mut query = Self::new();
+    pub fn of(backend: DbBackend, filter: &(impl Filter<E> + ?Sized)) -> Self {
+        let mut query = Self::new(backend);
         filter.apply(&mut query);
         query
     }
@@ -141,7 +141,7 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
     /// use sea_orm::ColumnTrait;
-    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
     /// query.and_where(post::Column::Title.eq("a"));
     /// assert!(!query.condition().is_empty());
     /// ```
@@ -161,7 +161,7 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
-    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
     /// query.order_by(post::Column::Title, sea_orm::Order::Asc, Some(sea_orm::sea_query::NullOrdering::Last));
     /// assert_eq!(query.orders().len(), 1);
     /// ```
@@ -182,7 +182,7 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
-    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
     /// query.limit_offset(10, 30);
     /// assert_eq!((query.limit(), query.offset()), (Some(10), Some(30)));
     /// ```
@@ -199,13 +199,18 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
-    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new();
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
     /// query.include_deleted();
     /// assert!(query.includes_deleted());
     /// ```
     pub fn include_deleted(&mut self) -> &mut Self {
         self.include_deleted = true;
         self
+    }
+
+    /// The backend the query is for.
+    pub fn backend(&self) -> DbBackend {
+        self.backend
     }
 
     /// The `WHERE` condition so far.
@@ -280,7 +285,7 @@ impl<E: EntityTrait> FilterQuery<E> {
 /// use sea_orm::ColumnTrait;
 ///
 /// let dynamic: Vec<Box<dyn Filter<post::Entity>>> = vec![Box::new(post::Column::Title.eq("a"))];
-/// let query = FilterQuery::of(&dynamic);
+/// let query = FilterQuery::of(sea_orm::DbBackend::Postgres, &dynamic);
 /// assert!(!query.condition().is_empty());
 /// ```
 pub trait Filter<E: EntityTrait>: Send + Sync + fmt::Debug {
@@ -299,12 +304,12 @@ pub trait Filter<E: EntityTrait>: Send + Sync + fmt::Debug {
 /// use advanced_alchemy::filters::Predicate;
 /// use sea_orm::ColumnTrait;
 ///
-/// let condition = Predicate::<post::Entity>::condition(&post::Column::Title.eq("a"));
+/// let condition = Predicate::<post::Entity>::condition(&post::Column::Title.eq("a"), sea_orm::DbBackend::Sqlite);
 /// assert!(!condition.is_empty());
 /// ```
 pub trait Predicate<E: EntityTrait>: Send + Sync + fmt::Debug {
-    /// The condition this predicate stands for.
-    fn condition(&self) -> Condition;
+    /// The condition this predicate stands for on `backend`.
+    fn condition(&self, backend: DbBackend) -> Condition;
 }
 
 /// Implements [`Filter`] for predicate types (their condition is `AND`ed in).
@@ -317,7 +322,8 @@ macro_rules! filter_via_predicate {
             $ty<E::Column>: $crate::filters::Predicate<E>,
         {
             fn apply(&self, query: &mut $crate::filters::FilterQuery<E>) {
-                query.and_where($crate::filters::Predicate::condition(self));
+                let condition = $crate::filters::Predicate::condition(self, query.backend());
+                query.and_where(condition);
             }
         }
     )*};
@@ -326,7 +332,7 @@ macro_rules! filter_via_predicate {
 pub(crate) use filter_via_predicate;
 
 impl<E: EntityTrait> Predicate<E> for Condition {
-    fn condition(&self) -> Condition {
+    fn condition(&self, _backend: DbBackend) -> Condition {
         self.clone()
     }
 }
@@ -338,7 +344,7 @@ impl<E: EntityTrait> Filter<E> for Condition {
 }
 
 impl<E: EntityTrait> Predicate<E> for Expr {
-    fn condition(&self) -> Condition {
+    fn condition(&self, _backend: DbBackend) -> Condition {
         Condition::all().add(self.clone())
     }
 }
@@ -350,14 +356,14 @@ impl<E: EntityTrait> Filter<E> for Expr {
 }
 
 impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for Box<P> {
-    fn condition(&self) -> Condition {
-        (**self).condition()
+    fn condition(&self, backend: DbBackend) -> Condition {
+        (**self).condition(backend)
     }
 }
 
 impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for &P {
-    fn condition(&self) -> Condition {
-        (**self).condition()
+    fn condition(&self, backend: DbBackend) -> Condition {
+        (**self).condition(backend)
     }
 }
 
@@ -434,7 +440,7 @@ tuple_filters!(A, B, C, D, F, G, H, I);
 /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
 /// #   pub struct Model { pub title: String } }
 /// use advanced_alchemy::filters::{FilterQuery, IncludeDeleted};
-/// assert!(FilterQuery::<post::Entity>::of(&IncludeDeleted).includes_deleted());
+/// assert!(FilterQuery::<post::Entity>::of(sea_orm::DbBackend::Postgres, &IncludeDeleted).includes_deleted());
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IncludeDeleted;

@@ -66,7 +66,7 @@ impl From<NullsOrder> for NullOrdering {
 /// use advanced_alchemy::filters::{FilterQuery, NullsOrder, OrderBy};
 ///
 /// let newest = OrderBy::desc(post::Column::PublishedAt).nulls(NullsOrder::Last);
-/// let query = FilterQuery::of(&(newest, OrderBy::asc(post::Column::Id)));
+/// let query = FilterQuery::of(sea_orm::DbBackend::Postgres, &(newest, OrderBy::asc(post::Column::Id)));
 /// assert_eq!(query.orders().len(), 2);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,7 +160,7 @@ impl<E: EntityTrait> Filter<E> for OrderBy<E::Column> {
 /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
 /// #   pub struct Model { pub title: String } }
 /// use advanced_alchemy::filters::{FilterQuery, LimitOffset};
-/// let query = FilterQuery::<post::Entity>::of(&LimitOffset::new(20, 1000));
+/// let query = FilterQuery::<post::Entity>::of(sea_orm::DbBackend::Postgres, &LimitOffset::new(20, 1000));
 /// assert_eq!((query.limit(), query.offset()), (Some(20), Some(1000)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
