@@ -12,6 +12,7 @@ mod audit;
 mod bases;
 mod errors;
 mod relations;
+mod repository;
 mod schema;
 mod session;
 mod unique;
