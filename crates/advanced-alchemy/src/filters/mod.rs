@@ -167,11 +167,11 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// ```
     pub fn order_by(
         &mut self,
-        expr: impl Into<Expr>,
+        expr: impl sea_orm::IntoSimpleExpr,
         order: Order,
         nulls: Option<NullOrdering>,
     ) -> &mut Self {
-        self.orders.push((expr.into(), order, nulls));
+        self.orders.push((expr.into_simple_expr(), order, nulls));
         self
     }
 
