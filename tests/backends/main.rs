@@ -11,6 +11,7 @@ mod support;
 mod audit;
 mod bases;
 mod errors;
+mod pages;
 mod relations;
 mod repository;
 mod schema;

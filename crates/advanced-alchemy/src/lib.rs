@@ -67,6 +67,7 @@ pub mod filters;
 pub mod hooks;
 pub mod mixins;
 pub mod naming;
+pub mod pagination;
 pub mod registry;
 pub mod repository;
 pub mod schema;

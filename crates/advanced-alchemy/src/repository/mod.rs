@@ -45,12 +45,17 @@
 
 mod delete;
 mod errors;
+mod pages;
+mod query;
+mod slug;
 
 mod reads;
 
 mod writes;
 
 pub use errors::ErrorMessages;
+pub use query::{IntoSelect, QueryRepository};
+pub use slug::SlugRepository;
 
 use crate::base::Base;
 use crate::error::Error;
