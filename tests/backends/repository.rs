@@ -335,6 +335,33 @@ async fn errors_name_model_and_custom_message(t: TestDb) {
     let err = custom.get(uuid::Uuid::now_v7()).await.expect_err("missing");
     assert_eq!(err.to_string(), "no such document");
     assert_eq!(err.model(), Some("repo_doc"));
+
+    // a missing parent is a ForeignKey error naming the model and the constraint
+    let links = Repository::<crate::blog::post_tag::Entity, _>::new(&t.db);
+    let err = links
+        .add(crate::blog::post_tag::ActiveModel {
+            post_id: Set(404),
+            tag_id: Set(404),
+        })
+        .await
+        .expect_err("no parent");
+    match &err {
+        Error::ForeignKey {
+            model, constraint, ..
+        } => {
+            assert_eq!(model.as_deref(), Some("post_tag"));
+            if t.backend != crate::support::Backend::Sqlite {
+                // SQLite does not say which foreign key failed
+                assert!(
+                    constraint
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with("fk_post_tag_")),
+                    "{constraint:?}"
+                );
+            }
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 async fn works_on_session_and_transaction(t: TestDb) {
