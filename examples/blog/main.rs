@@ -1,5 +1,6 @@
 //! The seed's blog, end to end: create the schema, write posts, tag them through
-//! `Tag::as_unique`, load posts with their tags, update one and watch `updated_at` move.
+//! `Tag::as_unique`, load posts with their tags, update one and watch `updated_at` move,
+//! then the repository: filtered pages with a total, keyset pages, slugs.
 //!
 //! ```text
 //! cargo run --example blog                                   # embedded SQLite, no setup
@@ -9,8 +10,13 @@
 
 mod models;
 
-use models::{Post, post};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel, QueryOrder};
+use advanced_alchemy::filters::{LimitOffset, OrderBy};
+use advanced_alchemy::pagination::{CursorKey, Keyset};
+use advanced_alchemy::repository::{Repository, SlugRepository};
+use models::{Post, post, tag};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, QueryOrder,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -95,6 +101,72 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(
         published.updated_at > first.updated_at,
         "updated_at must move on update"
+    );
+
+    repository_tour(&db).await
+}
+
+/// "Let's look at the repository pattern": the same data through `Repository`.
+async fn repository_tour(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let posts = Repository::<post::Entity, _>::new(db);
+    let more: Vec<post::ActiveModel> = (1..=12)
+        .map(|i| post::ActiveModel {
+            title: Set(format!("Weekly notes #{i}")),
+            content: Set("Short and regular.".into()),
+            published: Set(i % 3 != 0),
+            ..Default::default()
+        })
+        .collect();
+    for post in more {
+        posts.add(post).await?;
+    }
+
+    let (page, total) = posts
+        .get_many_and_count((
+            post::Column::Published.eq(true),
+            OrderBy::desc(post::Column::Id),
+            LimitOffset::new(3, 0),
+        ))
+        .await?;
+    println!(
+        "
+published posts, newest first: {total} in all, first page:"
+    );
+    for post in &page {
+        println!("  #{} {}", post.id, post.title);
+    }
+
+    // Keyset pages: the cursor is opaque and signed; deep pages stay as fast as the first.
+    let keyset = Keyset::<post::Entity>::new(CursorKey::new(b"blog example cursor signing key!")?)
+        .asc(post::Column::Title);
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let page = posts
+            .get_cursor_page((), &keyset, 5, cursor.as_deref())
+            .await?;
+        pages += 1;
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    println!(
+        "walked {} posts in {pages} keyset pages of 5",
+        posts.count(()).await?
+    );
+
+    let tags = SlugRepository::<tag::Entity>::new(db);
+    let rust = tags
+        .get_by_slug("rust")
+        .await?
+        .ok_or("the rust tag is missing")?;
+    let free = tags.get_available_slug("Rust").await?;
+    println!(
+        "tag \"{}\" has slug {}; a new \"Rust\" tag would get {free}",
+        rust.name, rust.slug
     );
     Ok(())
 }
