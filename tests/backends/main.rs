@@ -10,6 +10,7 @@ mod support;
 
 mod audit;
 mod bases;
+mod bulk;
 mod errors;
 mod relations;
 mod schema;

@@ -43,11 +43,12 @@
 //!
 //! Filters are in [`filters`](crate::filters); pages in [`pagination`](crate::pagination).
 
+mod bulk;
 mod delete;
 mod errors;
 
 mod reads;
-
+mod rows;
 mod writes;
 
 pub use errors::ErrorMessages;
