@@ -44,7 +44,8 @@ where
     ///
     /// One multi-row `INSERT` per chunk of rows (see [`chunk_size`](Self::chunk_size)); rows
     /// that set different columns go in separate statements, so every column a row leaves
-    /// unset gets its database default. On MySQL, which has no `RETURNING`, the rows are
+    /// unset gets its database default (and database-assigned keys then follow the
+    /// statements rather than the input order). On MySQL, which has no `RETURNING`, the rows are
     /// read back by key: client-side keys (UUID, nanoid) are known; autoincrement keys
     /// are derived from `LAST_INSERT_ID()` when the server hands one statement consecutive
     /// keys (`innodb_autoinc_lock_mode` 0 or 1, MariaDB's default), else the rows are
@@ -138,7 +139,7 @@ where
         if let Some(keys) = known {
             let stmt = self.insert_statement(cols, rows)?;
             conn.execute(&stmt).await.map_err(|e| self.db_err(e))?;
-            let found = self.reselect(conn, &pk, keys.clone()).await?;
+            let found = self.reselect(conn, &pk, keys.clone(), false).await?;
             return by_key::<E>(&keys, found, &pk)
                 .into_iter()
                 .map(|m| {
@@ -181,7 +182,7 @@ where
         }
         let keys: Vec<Key> = ids.iter().map(|id| vec![Value::from(*id)]).collect();
         let mut found: HashMap<i128, E::Model> = self
-            .reselect(conn, &pk, keys)
+            .reselect(conn, &pk, keys, false)
             .await?
             .into_iter()
             .filter_map(|m| integer(&m.get(*key)).map(|id| (id, m)))
@@ -222,16 +223,20 @@ where
         })
     }
 
-    /// The rows with these keys, read with a shared lock on MySQL (the newest committed
-    /// version, whatever snapshot the surrounding transaction holds).
+    /// The rows with these keys: the MySQL read-back after a write. A plain read sees
+    /// the rows this transaction wrote. With `lock`, a shared lock reads the newest
+    /// committed version of rows the write matched but left unchanged; only for primary
+    /// keys, because a locking read through a secondary index the optimizer skips locks
+    /// every row it scans, and concurrent writers then deadlock on each other's rows.
     pub(super) async fn reselect<X: ConnectionTrait>(
         &self,
         conn: &X,
         cols: &[E::Column],
         keys: Vec<Key>,
+        lock: bool,
     ) -> Result<Vec<E::Model>> {
         let mut select = E::find().filter(key_in::<E>(self.backend(), cols, keys));
-        if self.backend() == DbBackend::MySql {
+        if lock && self.backend() == DbBackend::MySql {
             select = select.lock_shared();
         }
         select.all(conn).await.map_err(|e| self.db_err(e))
@@ -396,7 +401,7 @@ where
         };
         stmt.cond_where(key_in::<E>(backend, &pk, keys.clone()));
         conn.execute(&stmt).await.map_err(|e| self.db_err(e))?;
-        self.reselect(conn, &pk, keys).await
+        self.reselect(conn, &pk, keys, true).await
     }
 
     /// `UPDATE t SET col = CASE WHEN <key> THEN <value> … ELSE col END, …` over the columns
