@@ -16,3 +16,4 @@ mod relations;
 mod schema;
 mod session;
 mod unique;
+mod upsert;

@@ -37,7 +37,7 @@
 //! * reads ([`get`](Repository::get), [`get_many`](Repository::get_many), …): `reads.rs`;
 //! * single-row writes and deletes: `writes.rs`, `delete.rs`;
 //! * bulk paths (`add_many`, `update_many`, chunking): `bulk.rs`;
-//! * upserts (`upsert`, `upsert_many`, `get_or_upsert`, `get_and_update`): `upsert.rs`;
+//! * upserts (`upsert`, `upsert_many`): `upsert.rs`;
 //! * soft delete ([`restore`](Repository::restore), hard deletes): `delete.rs`;
 //! * [`SlugRepository`] and [`QueryRepository`]; errors and [`ErrorMessages`].
 //!
@@ -49,6 +49,7 @@ mod errors;
 
 mod reads;
 mod rows;
+mod upsert;
 mod writes;
 
 pub use errors::ErrorMessages;
