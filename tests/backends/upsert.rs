@@ -1,12 +1,13 @@
-//! Repository upserts: upsert and upsert_many — by primary key and by match fields,
-//! never touching created_at, and safe under contention.
+//! Repository upserts: upsert, upsert_many, get_or_upsert, get_and_update — by primary
+//! key and by match fields, never touching created_at, and race-free under contention.
 
-use crate::bulk::{blk_doc, blk_item, blk_member, doc, item};
+use crate::bulk::{blk_doc, blk_item, blk_member, blk_note, doc, item};
 use crate::support::{Backend, TestDb};
 use advanced_alchemy::Error;
 use advanced_alchemy::repository::Repository;
 use sea_orm::ActiveValue::{Set, Unchanged};
 use sea_orm::{EntityTrait, QueryOrder};
+use std::collections::HashSet;
 use std::time::Duration;
 
 const BY_CODE: Option<&[blk_item::Column]> = Some(&[blk_item::Column::Code]);
@@ -251,6 +252,11 @@ async fn upsert_on_fields_without_unique_constraint_is_refused(t: TestDb) {
         "{err:?}"
     );
     let err = docs
+        .get_or_upsert(doc("s", "t"), &[blk_doc::Column::Title], true)
+        .await
+        .expect_err("title is not unique");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+    let err = docs
         .upsert(doc("s", "t"), Some(&[]))
         .await
         .expect_err("empty");
@@ -303,6 +309,201 @@ async fn upsert_reads_back_rows_the_collation_matched(t: TestDb) {
         assert_ne!(row.id, lower.id);
         assert_eq!(items(&t).await.len(), 2);
     }
+}
+
+async fn get_or_upsert_finds_creates_and_updates(t: TestDb) {
+    let repo = Repository::<blk_item::Entity, _>::new(&t.db);
+    let by = [blk_item::Column::Code];
+    let (created, is_new) = repo
+        .get_or_upsert(coded("g", 1), &by, true)
+        .await
+        .expect("create");
+    assert!(is_new);
+    assert_eq!((created.code.as_str(), created.qty), ("g", 1));
+    let (found, is_new) = repo
+        .get_or_upsert(coded("g", 5), &by, false)
+        .await
+        .expect("find");
+    assert_eq!((found.clone(), is_new), (created.clone(), false));
+    pause().await;
+    let (updated, is_new) = repo
+        .get_or_upsert(coded("g", 5), &by, true)
+        .await
+        .expect("update");
+    assert!(!is_new);
+    assert_eq!((updated.id, updated.qty), (created.id, 5));
+    assert_eq!(updated.created_at, created.created_at);
+    assert!(updated.updated_at > created.updated_at);
+    // nothing differs: no write, updated_at stays
+    let (same, _) = repo
+        .get_or_upsert(coded("g", 5), &by, true)
+        .await
+        .expect("same");
+    assert_eq!(same, updated);
+
+    let err = repo
+        .get_or_upsert(blk_item::ActiveModel::default(), &by, true)
+        .await
+        .expect_err("no code");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+
+    // client-side keys: generated for the new row
+    let docs = Repository::<blk_doc::Entity, _>::new(&t.db);
+    let (d, is_new) = docs
+        .get_or_upsert(doc("s", "t"), &[blk_doc::Column::Slug], true)
+        .await
+        .expect("doc");
+    assert!(is_new);
+    assert_eq!(d.id.get_version_num(), 7);
+    assert_eq!(docs.get(d.id).await.expect("get"), d);
+}
+
+async fn get_or_upsert_on_soft_deleted_key_names_the_constraint(t: TestDb) {
+    let notes = Repository::<blk_note::Entity, _>::new(&t.db);
+    let note = notes
+        .add(blk_note::ActiveModel {
+            body: Set("x".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("add");
+    notes.delete(note.id).await.expect("soft delete");
+    // match on the primary key: the row exists but is deleted
+    let err = notes
+        .get_or_upsert(
+            blk_note::ActiveModel {
+                id: Set(note.id),
+                body: Set("y".into()),
+                ..Default::default()
+            },
+            &[blk_note::Column::Id],
+            true,
+        )
+        .await
+        .expect_err("deleted row holds the key");
+    let pk = if t.backend == Backend::MySql {
+        "PRIMARY"
+    } else {
+        "pk_blk_note"
+    };
+    assert_eq!(err.constraint(), Some(pk), "{err:?}");
+    // …and in a session the transaction is still usable (the probe ran in a savepoint)
+    let session = t.session().await;
+    let in_session = Repository::<blk_note::Entity, _>::new(&session);
+    in_session
+        .get_or_upsert(
+            blk_note::ActiveModel {
+                id: Set(note.id),
+                body: Set("y".into()),
+                ..Default::default()
+            },
+            &[blk_note::Column::Id],
+            true,
+        )
+        .await
+        .expect_err("deleted row holds the key");
+    in_session
+        .add(blk_note::ActiveModel {
+            body: Set("z".into()),
+            ..Default::default()
+        })
+        .await
+        .expect("session still usable");
+    session.commit().await.expect("commit");
+}
+
+async fn get_and_update_reports_what_it_did(t: TestDb) {
+    let repo = Repository::<blk_item::Entity, _>::new(&t.db);
+    let by = [blk_item::Column::Code];
+    let err = repo
+        .get_and_update(coded("h", 1), &by)
+        .await
+        .expect_err("missing");
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    let row = repo.add(coded("h", 1)).await.expect("add");
+    pause().await;
+    let (same, updated) = repo.get_and_update(coded("h", 1), &by).await.expect("same");
+    assert!(!updated);
+    assert_eq!(same, row);
+    let (changed, updated) = repo
+        .get_and_update(
+            blk_item::ActiveModel {
+                note: Set(Some("n".into())),
+                ..coded("h", 1)
+            },
+            &by,
+        )
+        .await
+        .expect("change");
+    assert!(updated);
+    assert_eq!(
+        (changed.id, changed.qty, changed.note.as_deref()),
+        (row.id, 1, Some("n"))
+    );
+    assert_eq!(changed.created_at, row.created_at);
+    assert!(changed.updated_at > row.updated_at);
+    // a model read from the database works as data too (every column Unchanged)
+    let mut model = changed.clone();
+    model.qty = 9;
+    let (changed, updated) = repo.get_and_update(model, &by).await.expect("model");
+    assert!(updated);
+    assert_eq!(changed.qty, 9);
+}
+
+/// N callers race to create the same natural key: one row, one `created`, no error.
+async fn concurrent_get_or_upsert_creates_once(t: TestDb) {
+    const CALLERS: usize = 12;
+    for upsert in [false, true] {
+        let code = format!("race-{upsert}");
+        let mut tasks = Vec::new();
+        for n in 0..CALLERS {
+            let db = t.db.clone();
+            let code = code.clone();
+            tasks.push(tokio::spawn(async move {
+                let repo = Repository::<blk_item::Entity, _>::new(&db);
+                repo.get_or_upsert(coded(&code, n as i32), &[blk_item::Column::Code], upsert)
+                    .await
+            }));
+        }
+        let mut created = 0;
+        let mut ids = HashSet::new();
+        for task in tasks {
+            let (row, is_new) = task.await.expect("task").expect("get_or_upsert");
+            created += usize::from(is_new);
+            ids.insert(row.id);
+        }
+        assert_eq!(created, 1, "exactly one caller created the row");
+        assert_eq!(ids.len(), 1);
+    }
+    // the same with client-side keys, each caller in its own transaction
+    let mut tasks = Vec::new();
+    for n in 0..CALLERS {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let session = advanced_alchemy::Session::begin(&db).await?;
+            let out = Repository::<blk_doc::Entity, _>::new(&session)
+                .get_or_upsert(
+                    doc("race", &format!("t{n}")),
+                    &[blk_doc::Column::Slug],
+                    true,
+                )
+                .await?;
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            session.commit().await?;
+            Ok::<_, Error>(out)
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        let (_, is_new) = task
+            .await
+            .expect("task")
+            .expect("get_or_upsert in a session");
+        created += usize::from(is_new);
+    }
+    assert_eq!(created, 1);
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM blk_doc").await, 1);
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM blk_item").await, 2);
 }
 
 /// Overlapping batches upserted concurrently: the union of the keys, no error.
@@ -429,6 +630,10 @@ crate::backend_tests!(
     upsert_on_fields_without_unique_constraint_is_refused,
     upsert_colliding_on_another_key,
     upsert_reads_back_rows_the_collation_matched,
+    get_or_upsert_finds_creates_and_updates,
+    get_or_upsert_on_soft_deleted_key_names_the_constraint,
+    get_and_update_reports_what_it_did,
+    concurrent_get_or_upsert_creates_once,
     concurrent_upsert_many_overlapping_batches,
     upsert_inside_a_session_and_pk_of_bigint,
 );

@@ -37,7 +37,8 @@
 //! * reads ([`get`](Repository::get), [`get_many`](Repository::get_many), …): `reads.rs`;
 //! * single-row writes and deletes: `writes.rs`, `delete.rs`;
 //! * bulk paths (`add_many`, `update_many`, chunking): `bulk.rs`;
-//! * upserts (`upsert`, `upsert_many`): `upsert.rs`;
+//! * upserts (`upsert`, `upsert_many`): `upsert.rs`; `get_or_upsert`, `get_and_update`:
+//!   `get_or_upsert.rs`;
 //! * soft delete ([`restore`](Repository::restore), hard deletes): `delete.rs`;
 //! * [`SlugRepository`] and [`QueryRepository`]; errors and [`ErrorMessages`].
 //!
@@ -46,6 +47,7 @@
 mod bulk;
 mod delete;
 mod errors;
+mod get_or_upsert;
 
 mod reads;
 mod rows;

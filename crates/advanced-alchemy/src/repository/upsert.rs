@@ -6,6 +6,8 @@
 //! or unique constraint: PostgreSQL and SQLite refuse anything else, and on MySQL the
 //! repository checks `information_schema` first, because `ON DUPLICATE KEY` would
 //! otherwise match whatever unique key collides.
+//!
+//! `get_or_upsert` and `get_and_update` are in `get_or_upsert.rs`.
 
 use super::rows::{Key, am_key, by_key, group_by_columns, has, key_eq};
 use super::{Repository, atomic, pk_columns};
