@@ -44,15 +44,18 @@
 //!
 //! Filters are in [`filters`](crate::filters); pages in [`pagination`](crate::pagination).
 
-mod bulk;
 mod delete;
 mod errors;
-mod get_or_upsert;
 
 mod reads;
+
+mod writes;
+
+mod bulk;
+mod get_or_upsert;
+mod readback;
 mod rows;
 mod upsert;
-mod writes;
 
 pub use errors::ErrorMessages;
 
