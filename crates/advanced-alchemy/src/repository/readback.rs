@@ -73,7 +73,9 @@ where
                 )));
             }
             let first = result.last_insert_id();
-            ids.extend((0..rows.len() as u64).map(|i| first + i * mode.step));
+            ids.extend(
+                (0..rows.len() as u64).map(|i| first.saturating_add(i.saturating_mul(mode.step))),
+            );
         } else {
             for am in rows {
                 let stmt = self.insert_statement(cols, &[*am])?;
