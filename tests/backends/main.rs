@@ -10,6 +10,7 @@ mod support;
 
 mod audit;
 mod bases;
+mod bulk;
 mod errors;
 mod pages;
 mod relations;
@@ -17,3 +18,4 @@ mod repository;
 mod schema;
 mod session;
 mod unique;
+mod upsert;

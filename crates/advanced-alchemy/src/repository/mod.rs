@@ -37,7 +37,8 @@
 //! * reads ([`get`](Repository::get), [`get_many`](Repository::get_many), …): `reads.rs`;
 //! * single-row writes and deletes: `writes.rs`, `delete.rs`;
 //! * bulk paths (`add_many`, `update_many`, chunking): `bulk.rs`;
-//! * upserts (`upsert`, `upsert_many`, `get_or_upsert`, `get_and_update`): `upsert.rs`;
+//! * upserts (`upsert`, `upsert_many`): `upsert.rs`; `get_or_upsert`, `get_and_update`:
+//!   `get_or_upsert.rs`;
 //! * soft delete ([`restore`](Repository::restore), hard deletes): `delete.rs`;
 //! * [`SlugRepository`] and [`QueryRepository`]; errors and [`ErrorMessages`].
 //!
@@ -52,6 +53,12 @@ mod slug;
 mod reads;
 
 mod writes;
+
+mod bulk;
+mod get_or_upsert;
+mod readback;
+mod rows;
+mod upsert;
 
 pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};
