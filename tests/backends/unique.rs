@@ -246,7 +246,93 @@ async fn savepoint_rollback_forgets_its_cache(t: TestDb) {
     assert_eq!(again.slug, "temporary");
 }
 
+/// A unique model whose `after_save` counts the inserts it is told about, per name.
+pub mod uq_counted {
+    use sea_orm::entity::prelude::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    pub static INSERTS: Mutex<Option<HashMap<String, usize>>> = Mutex::new(None);
+
+    #[advanced_alchemy::model(BigIntBase, hooks)]
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "uq_counted")]
+    pub struct Model {
+        #[sea_orm(unique)]
+        pub name: String,
+    }
+
+    #[async_trait::async_trait]
+    impl advanced_alchemy::hooks::ModelHooks for ActiveModel {
+        async fn after_save<C: ConnectionTrait>(
+            model: Model,
+            _db: &C,
+            insert: bool,
+        ) -> Result<Model, DbErr> {
+            if insert {
+                let mut map = INSERTS.lock().unwrap_or_else(|e| e.into_inner());
+                *map.get_or_insert_with(HashMap::new)
+                    .entry(model.name.clone())
+                    .or_default() += 1;
+            }
+            Ok(model)
+        }
+    }
+
+    pub fn inserts(name: &str) -> usize {
+        let map = INSERTS.lock().unwrap_or_else(|e| e.into_inner());
+        map.as_ref().and_then(|m| m.get(name).copied()).unwrap_or(0)
+    }
+}
+
+impl UniqueMixin<String> for uq_counted::Entity {
+    type Key = String;
+    fn unique_hash(name: &String) -> String {
+        name.clone()
+    }
+    fn unique_filter(name: &String) -> Condition {
+        uq_counted::Column::Name.eq(name.as_str()).into_condition()
+    }
+    fn new_model(name: String) -> uq_counted::ActiveModel {
+        uq_counted::ActiveModel {
+            name: Set(name),
+            ..Default::default()
+        }
+    }
+}
+
+/// A row that a concurrent transaction committed after ours took its snapshot: on
+/// MySQL our SELECT misses it and the insert finds the duplicate. Its save hook must not
+/// be told it was inserted.
+async fn existing_row_is_not_reported_inserted(t: TestDb) {
+    let name = format!("snapshot-{:?}", t.backend);
+    let create = |db: sea_orm::DatabaseConnection, name: String| async move {
+        let other = Session::new(&db);
+        uq_counted::Entity::as_unique(&other, name).await
+    };
+    let session = if t.backend == crate::support::Backend::Sqlite {
+        // one connection: no interleaving possible, the row simply exists first
+        create(t.db.clone(), name.clone()).await.expect("winner");
+        t.session().await
+    } else {
+        let session = t.session().await;
+        // take the snapshot (REPEATABLE READ on MySQL) before the other side commits
+        uq_counted::Entity::find().all(&session).await.expect("snapshot");
+        create(t.db.clone(), name.clone()).await.expect("winner");
+        session
+    };
+    assert_eq!(uq_counted::inserts(&name), 1);
+    let found = uq_counted::Entity::as_unique(&session, name.clone())
+        .await
+        .expect("found");
+    assert_eq!(found.name, name);
+    assert_eq!(uq_counted::inserts(&name), 1, "an existing row was reported inserted");
+    session.commit().await.expect("commit");
+}
+
 crate::backend_tests!(
+    existing_row_is_not_reported_inserted,
     creates_then_finds,
     same_key_twice_costs_one_lookup,
     already_built_model_is_deduplicated,

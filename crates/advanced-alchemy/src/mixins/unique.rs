@@ -3,8 +3,8 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 use sea_orm::sea_query::{Condition, OnConflict};
 use sea_orm::{
-    ActiveModelBehavior, ConnectionTrait, DbBackend, DbErr, FromQueryResult, Iterable, QueryFilter,
-    QuerySelect, QueryTrait,
+    ActiveModelBehavior, ConnectionTrait, DbBackend, DbErr, FromQueryResult, Iterable,
+    PrimaryKeyToColumn, QueryFilter, QuerySelect, QueryTrait,
 };
 use std::future::Future;
 use std::hash::Hash;
@@ -172,17 +172,20 @@ async fn insert_or_fetch<E: Base>(
     let am = am.before_save(session, true).await?;
     let backend = session.get_database_backend();
     let on_conflict = match backend {
-        DbBackend::MySql => OnConflict::new()
-            .do_nothing_on(E::PrimaryKey::iter())
-            .to_owned(),
+        DbBackend::MySql => match E::PrimaryKey::iter().next() {
+            Some(pk) => crate::repository::mysql_noop_reporting_existing(pk.into_column()),
+            None => OnConflict::new().do_nothing().to_owned(),
+        },
         _ => OnConflict::new().do_nothing().to_owned(),
     };
     let mut insert = E::insert(am.clone()).on_conflict(on_conflict).into_query();
     let mut inserted = false;
     if backend == DbBackend::MySql {
         // No RETURNING: the re-read below finds our row or the winner's. The no-op
-        // `ON DUPLICATE KEY UPDATE` reports 0 affected rows when the key existed.
-        inserted = session.execute(&insert).await?.rows_affected() == 1;
+        // `ON DUPLICATE KEY UPDATE` reports a marker insert id when the key existed
+        // (affected rows cannot tell: sqlx counts the no-op update as 1).
+        let result = session.execute(&insert).await?;
+        inserted = result.last_insert_id() != crate::repository::MYSQL_EXISTED;
     } else {
         insert.returning_all();
         // DO NOTHING returns no row when the key already exists

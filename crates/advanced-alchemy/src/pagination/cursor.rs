@@ -5,7 +5,7 @@
 //! The cursor handed to clients is opaque and tamper-evident: the last row's sort-key
 //! values, bound to the table and ordering they belong to, signed with HMAC-SHA256 under
 //! a [`CursorKey`] only the server knows. A cursor that was edited, forged, or made for
-//! another ordering is rejected with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+//! another ordering is rejected with [`Error::InvalidRequest`].
 //! The values are signed, not encrypted: do not sort by secrets.
 //!
 //! Use it through [`Repository::get_cursor_page`](crate::repository::Repository::get_cursor_page).

@@ -36,7 +36,7 @@ where
 {
     /// Deletes the row with primary key `id` and returns it; soft-deletes it (returning
     /// it with `deleted_at` set) when the model has [`SoftDelete`](crate::mixins::SoftDelete).
-    /// No such row is [`Error::NotFound`](crate::Error::NotFound). Delete hooks do not
+    /// No such row is [`Error::NotFound`]. Delete hooks do not
     /// run (as with SeaORM's `Entity::delete_many`).
     ///
     /// ```
@@ -111,9 +111,9 @@ where
     }
 
     /// Clears `deleted_at` of a soft-deleted row and returns it; a row that does not
-    /// exist or is not deleted is [`Error::NotFound`](crate::Error::NotFound). A model
+    /// exist or is not deleted is [`Error::NotFound`]. A model
     /// without [`SoftDelete`](crate::mixins::SoftDelete) gets
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest).
+    /// [`Error::InvalidRequest`].
     ///
     /// ```
     /// # mod post { use sea_orm::entity::prelude::*;

@@ -20,7 +20,19 @@ use sea_orm::{
 /// What MySQL's `LAST_INSERT_ID(expr)` is set to when `ON DUPLICATE KEY UPDATE` found an
 /// existing row; the statement then reports it as its insert id. No autoincrement key
 /// reaches it, so an insert id equal to it means "not inserted".
-const EXISTED: u64 = u64::MAX;
+pub(crate) const EXISTED: u64 = u64::MAX;
+
+/// MySQL's `ON DUPLICATE KEY UPDATE first_pk = IF(LAST_INSERT_ID(EXISTED) …, first_pk,
+/// first_pk)`: writes nothing, but makes the statement report [`EXISTED`] as its insert id
+/// when the key existed. (Affected rows cannot tell: sqlx connects with
+/// CLIENT_FOUND_ROWS, so a no-op update counts 1, like an insert.)
+pub(crate) fn mysql_noop_reporting_existing<C: sea_orm::ColumnTrait>(first_pk: C) -> OnConflict {
+    let noop = Expr::cust_with_exprs(
+        format!("IF(LAST_INSERT_ID({EXISTED}) = {EXISTED}, ?, ?)"),
+        [Expr::col(first_pk), Expr::col(first_pk)],
+    );
+    OnConflict::new().value(first_pk, noop).to_owned()
+}
 
 /// Whether the create step inserted our row.
 enum Insert<M> {
@@ -274,12 +286,7 @@ where
         // cannot tell: sqlx connects with CLIENT_FOUND_ROWS, so a no-op update counts 1.)
         self.require_unique(conn, match_fields).await?;
         let pk = pk_columns::<E>();
-        let first = pk[0];
-        let noop = Expr::cust_with_exprs(
-            format!("IF(LAST_INSERT_ID({EXISTED}) = {EXISTED}, ?, ?)"),
-            [Expr::col(first), Expr::col(first)],
-        );
-        stmt.on_conflict(OnConflict::new().value(first, noop).to_owned());
+        stmt.on_conflict(mysql_noop_reporting_existing(pk[0]));
         let result = conn.execute(&stmt).await.map_err(|e| self.db_err(e))?;
         if result.last_insert_id() == EXISTED {
             return Ok(Insert::Existed);

@@ -64,6 +64,8 @@ pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};
 pub use slug::SlugRepository;
 
+pub(crate) use get_or_upsert::{EXISTED as MYSQL_EXISTED, mysql_noop_reporting_existing};
+
 use crate::base::Base;
 use crate::error::Error;
 use crate::filters::FilterQuery;

@@ -41,7 +41,7 @@ where
 
     /// Updates the row whose primary key `data` carries, writing the columns that are
     /// `Set`, and returns the row as stored. `updated_at` moves; a row that does not
-    /// exist (or is soft-deleted) is [`Error::NotFound`](crate::Error::NotFound).
+    /// exist (or is soft-deleted) is [`Error::NotFound`].
     ///
     /// ```
     /// # mod post { use sea_orm::entity::prelude::*;
