@@ -119,9 +119,23 @@ async fn repository_tour(
             ..Default::default()
         })
         .collect();
-    for post in more {
-        posts.add(post).await?;
-    }
+    let added = posts.add_many(more).await?; // one INSERT … RETURNING per chunk
+    println!(
+        "\nadd_many: {} posts, ids {}..={}",
+        added.len(),
+        added[0].id,
+        added[added.len() - 1].id
+    );
+
+    // upsert by primary key: the row is updated in place, created_at untouched
+    let mut retitled: post::ActiveModel = added[0].clone().into();
+    retitled.title = Set("Weekly notes #1 (revised)".into());
+    let revised = posts.upsert(retitled, None).await?;
+    assert_eq!(revised.created_at, added[0].created_at);
+    println!(
+        "upsert kept created_at {} and moved updated_at to {}",
+        revised.created_at, revised.updated_at
+    );
 
     let (page, total) = posts
         .get_many_and_count((

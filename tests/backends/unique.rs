@@ -318,7 +318,10 @@ async fn existing_row_is_not_reported_inserted(t: TestDb) {
     } else {
         let session = t.session().await;
         // take the snapshot (REPEATABLE READ on MySQL) before the other side commits
-        uq_counted::Entity::find().all(&session).await.expect("snapshot");
+        uq_counted::Entity::find()
+            .all(&session)
+            .await
+            .expect("snapshot");
         create(t.db.clone(), name.clone()).await.expect("winner");
         session
     };
@@ -327,7 +330,11 @@ async fn existing_row_is_not_reported_inserted(t: TestDb) {
         .await
         .expect("found");
     assert_eq!(found.name, name);
-    assert_eq!(uq_counted::inserts(&name), 1, "an existing row was reported inserted");
+    assert_eq!(
+        uq_counted::inserts(&name),
+        1,
+        "an existing row was reported inserted"
+    );
     session.commit().await.expect("commit");
 }
 

@@ -58,6 +58,15 @@ async fn upsert_by_primary_key(t: TestDb) {
     assert!(updated.updated_at > created.updated_at);
     assert_eq!(docs.get(created.id).await.expect("get"), updated);
 
+    // a stored model turned back into an active model carries its old `updated_at` as
+    // Unchanged; the upsert still moves it
+    pause().await;
+    let mut again: blk_doc::ActiveModel = updated.clone().into();
+    again.title = Set("third".into());
+    let third = docs.upsert(again, None).await.expect("upsert a model");
+    assert_eq!(third.created_at, created.created_at);
+    assert!(third.updated_at > updated.updated_at);
+
     // BIGINT keys: rows without a key are inserted, rows with one updated
     let repo = Repository::<blk_item::Entity, _>::new(&t.db);
     let one = repo.add(coded("one", 1)).await.expect("add");

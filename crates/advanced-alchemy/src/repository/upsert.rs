@@ -140,7 +140,17 @@ where
         let mut keys: Vec<Option<Key>> = Vec::with_capacity(rows.len());
         let mut slots = Vec::with_capacity(rows.len());
         let mut seen: HashMap<Key, usize> = HashMap::new();
-        for am in rows {
+        for mut am in rows {
+            // an upsert is a write now: `updated_at` moves unless the caller `Set` it (a
+            // model turned into an active model carries its old value as `Unchanged`)
+            if let Some((_, updated)) = E::audit_columns()
+                && !matches!(
+                    sea_orm::ActiveModelTrait::get(&am, updated),
+                    sea_orm::ActiveValue::Set(_)
+                )
+            {
+                sea_orm::ActiveModelTrait::not_set(&mut am, updated);
+            }
             let am = am
                 .before_save(conn, true)
                 .await
