@@ -348,6 +348,28 @@ where
         self.get_many_and_count(filter).await
     }
 
+    /// `Some(row)` as the row, `None` as this repository's
+    /// [`Error::NotFound`](crate::Error::NotFound) (the Python `check_not_found`).
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> advanced_alchemy::Result<()> {
+    /// use advanced_alchemy::repository::{ErrorMessages, Repository};
+    /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+    /// let posts = Repository::<post::Entity, _>::new(&db)
+    ///     .error_messages(ErrorMessages::new().not_found("no such post"));
+    /// let err = posts.check_not_found(None).unwrap_err();
+    /// assert_eq!(err.to_string(), "no such post");
+    /// # Ok(()) }
+    /// ```
+    pub fn check_not_found(&self, row: Option<E::Model>) -> Result<E::Model> {
+        row.ok_or_else(|| self.not_found())
+    }
+
     /// Whether the database answers `SELECT 1` (the Python `check_health`).
     ///
     /// ```
