@@ -58,7 +58,7 @@ use std::marker::PhantomData;
 /// impl Filter<post::Entity> for PublishedFeed {
 ///     fn apply(&self, query: &mut FilterQuery<post::Entity>) {
 ///         query.and_where(post::Column::Published.eq(true));
-///         query.order_by(post::Column::Id, sea_orm::Order::Desc, None);
+///         query.order_by(sea_orm::sea_query::Expr::col(post::Column::Id), sea_orm::Order::Desc, None);
 ///     }
 /// }
 ///
@@ -162,7 +162,7 @@ impl<E: EntityTrait> FilterQuery<E> {
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
     /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Postgres);
-    /// query.order_by(post::Column::Title, sea_orm::Order::Asc, Some(sea_orm::sea_query::NullOrdering::Last));
+    /// query.order_by(sea_orm::sea_query::Expr::col(post::Column::Title), sea_orm::Order::Asc, Some(sea_orm::sea_query::NullOrdering::Last));
     /// assert_eq!(query.orders().len(), 1);
     /// ```
     pub fn order_by(

@@ -66,7 +66,7 @@ impl From<NullsOrder> for NullOrdering {
 /// use advanced_alchemy::filters::{FilterQuery, NullsOrder, OrderBy};
 ///
 /// let newest = OrderBy::desc(post::Column::PublishedAt).nulls(NullsOrder::Last);
-/// let query = FilterQuery::of(sea_orm::DbBackend::Postgres, &(newest, OrderBy::asc(post::Column::Id)));
+/// let query = FilterQuery::<post::Entity>::of(sea_orm::DbBackend::Postgres, &(newest, OrderBy::asc(post::Column::Id)));
 /// assert_eq!(query.orders().len(), 2);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
