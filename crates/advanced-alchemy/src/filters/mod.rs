@@ -63,6 +63,7 @@ mod compare;
 mod exists;
 mod group;
 mod order;
+pub mod params;
 mod range;
 mod search;
 mod text;
@@ -72,6 +73,7 @@ pub use compare::{BooleanFilter, ComparisonFilter, NotNullFilter, NullFilter, Op
 pub use exists::{ExistsFilter, NotExistsFilter};
 pub use group::{FilterGroup, Logic};
 pub use order::{LimitOffset, NullsOrder, OrderBy, SortOrder};
+pub use params::MultiFilter;
 pub use range::{BeforeAfter, OnBeforeAfter};
 pub use search::{MatchMode, NotInSearchFilter, SearchFilter};
 
