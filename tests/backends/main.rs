@@ -11,6 +11,8 @@ mod support;
 mod audit;
 mod bases;
 mod errors;
+mod filter_props;
+mod filters;
 mod relations;
 mod schema;
 mod session;
