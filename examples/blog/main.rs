@@ -10,7 +10,8 @@
 
 mod models;
 
-use advanced_alchemy::filters::{LimitOffset, OrderBy};
+use advanced_alchemy::filters::params::FilterSchema;
+use advanced_alchemy::filters::{LimitOffset, OrderBy, SearchFilter};
 use advanced_alchemy::pagination::{CursorKey, Keyset};
 use advanced_alchemy::repository::{Repository, SlugRepository};
 use models::{Post, post, tag};
@@ -151,6 +152,27 @@ published posts, newest first: {total} in all, first page:"
     for post in &page {
         println!("  #{} {}", post.id, post.title);
     }
+
+    // Filters from a query string, checked against an allow-list of the model's columns.
+    let schema = FilterSchema::<post::Entity>::all_columns().max_page_size(50);
+    let query = "title__icontains=WEEKLY&published=true&order_by=-id&limit=2";
+    let (found, total) = posts.get_many_and_count(schema.parse_query(query)?).await?;
+    println!("?{query} -> {} of {total}: {}", found.len(), found[0].title);
+    let hostile = schema.parse_query("title=x%27;%20DROP%20TABLE%20post;%20--")?;
+    println!(
+        "  title = \"x'; DROP TABLE post; --\" matches {} post(s): a bound value, never SQL",
+        posts.count(hostile).await?
+    );
+    let bad = schema.parse_query("colour=red").map(|_| ());
+    println!(
+        "  a typo is an error: {}",
+        bad.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+    let search = SearchFilter::new(post::Column::Title, "brûlée").ignore_case(true);
+    println!(
+        "  search \"brûlée\": {} post(s)",
+        posts.count(search).await?
+    );
 
     // Keyset pages: the cursor is opaque and signed; deep pages stay as fast as the first.
     let keyset = Keyset::<post::Entity>::new(CursorKey::new(b"blog example cursor signing key!")?)

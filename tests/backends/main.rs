@@ -12,6 +12,8 @@ mod audit;
 mod bases;
 mod bulk;
 mod errors;
+mod filter_props;
+mod filters;
 mod pages;
 mod relations;
 mod repository;

@@ -26,10 +26,56 @@
 //! [`Predicate`]s are the filters that are only a condition; they can be grouped with
 //! `and`/`or` in a [`FilterGroup`]. Filters built from query strings or JSON, checked
 //! against an allow-list of columns, are in [`params`].
+//!
+//! ## Text, case and NULLs
+//!
+//! The same filter selects the same rows on every backend:
+//!
+//! * **Text equality** ([`ComparisonFilter`] `eq`/`ne`, [`CollectionFilter`],
+//!   [`NotInCollectionFilter`]) is exact, byte for byte. On MySQL/MariaDB, whose
+//!   default collations ignore case, accents and trailing spaces (and under
+//!   `utf8mb4_unicode_ci` tell no two emoji apart), the bytes are compared next to
+//!   the plain `=`, which an index can still serve. Ordering (`gt`, `lt`, …) on text
+//!   follows the column's collation, which does differ between backends.
+//! * **Search** ([`SearchFilter`], [`NotInSearchFilter`]) matches the user's text
+//!   literally: `%`, `_` and the escape character `/` are escaped where `LIKE` is
+//!   used (`LIKE ? ESCAPE '/'`; not `\`, which MySQL string literals and the
+//!   backends' default escape would both claim). Case-sensitive search is exact;
+//!   "ignore case" means, per backend:
+//!
+//!   | backend | case-sensitive | ignoring case |
+//!   |---|---|---|
+//!   | PostgreSQL | `col LIKE $1 ESCAPE '/'` | `col ILIKE $1 ESCAPE '/'`: folds by the database's `LC_CTYPE` (all of Unicode under a UTF-8 locale, ASCII only under `C`) |
+//!   | SQLite | `instr(col, ?)` (SQLite's own `LIKE` ignores ASCII case) | `instr(lower(col), lower(?))`: `lower()` folds **ASCII only** (`É` ≠ `é`) without the ICU extension |
+//!   | MySQL/MariaDB | `CAST(col AS BINARY) LIKE CAST(? AS BINARY) ESCAPE '/'` | the same over `LOWER()` of both sides: Unicode case mapping of the collation; accents and trailing spaces still count |
+//! * **NULL** follows SQL's three-valued logic, as in the Python library: a NULL
+//!   column matches neither a comparison nor its negation (`ne`, `NOT IN`,
+//!   [`NotInSearchFilter`], a negated [`FilterGroup`]); use [`NullFilter`] for NULLs.
+//! * **NUL** (`\0`): PostgreSQL can neither store nor bind it in text. A text value
+//!   containing NUL is never sent there; the condition is rendered as what it means
+//!   against text that cannot hold NUL (`eq`, `IN`, contains: no non-NULL row;
+//!   `ne`, `NOT IN`, does-not-contain: every non-NULL row), never as an SQL error.
+//! * **Empty lists**, as in the Python library: `values: None` is no filter; an
+//!   empty `IN` list matches nothing; an empty `NOT IN` list is no filter.
 
+mod collection;
+mod compare;
+mod exists;
+mod group;
 mod order;
+pub mod params;
+mod range;
+mod search;
+mod text;
 
+pub use collection::{CollectionFilter, NotInCollectionFilter};
+pub use compare::{BooleanFilter, ComparisonFilter, NotNullFilter, NullFilter, Operator};
+pub use exists::{ExistsFilter, NotExistsFilter};
+pub use group::{FilterGroup, Logic};
 pub use order::{LimitOffset, NullsOrder, OrderBy, SortOrder};
+pub use params::MultiFilter;
+pub use range::{BeforeAfter, OnBeforeAfter};
+pub use search::{MatchMode, NotInSearchFilter, SearchFilter};
 
 use sea_orm::sea_query::{Condition, Expr, NullOrdering, Order};
 use sea_orm::{DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
