@@ -99,6 +99,12 @@ pub enum Error {
     /// The caller asked for something that cannot be done (bad argument, bad filter).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// A password could not be hashed for a reason outside the caller's control: the
+    /// operating system gave no randomness for the salt, or Argon2 could not allocate
+    /// its memory ([`PasswordHash::hash`](crate::types::PasswordHash::hash)). Bad hasher
+    /// parameters are an [`Error::InvalidRequest`] instead.
+    #[error("password hashing failed: {0}")]
+    PasswordHashing(String),
     /// A database URL that cannot be parsed or names an unsupported backend.
     #[error("invalid database URL `{url}`: {reason}")]
     InvalidDatabaseUrl {

@@ -1,0 +1,21 @@
+//! Column types: values with more meaning than their SQL type, usable as fields of a
+//! SeaORM model like any `String` or `i64`.
+//!
+//! * [`PasswordHash`]: an Argon2 password hash, stored as its PHC string in a
+//!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
+//!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
+//!
+//! More of the Python library's column types will follow here.
+//!
+//! ```
+//! use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
+//!
+//! let hasher = Argon2Hasher::new().with_memory_cost(1024).with_time_cost(1).with_parallelism(1);
+//! let stored = PasswordHash::hash("hunter2", &hasher)?;
+//! assert!(stored.verify("hunter2"));
+//! # Ok::<(), advanced_alchemy::Error>(())
+//! ```
+
+mod password_hash;
+
+pub use password_hash::{Argon2Hasher, Argon2Variant, PasswordHash};
