@@ -16,6 +16,8 @@
 //! # Ok::<(), advanced_alchemy::Error>(())
 //! ```
 
+mod argon2_hasher;
 mod password_hash;
 
-pub use password_hash::{Argon2Hasher, Argon2Variant, PasswordHash};
+pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
+pub use password_hash::PasswordHash;
