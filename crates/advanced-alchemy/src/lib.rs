@@ -51,6 +51,7 @@
 //! * [`Session`]: unit of work and per-session cache; [`connect`] to open a database.
 //! * [`registry`]: `orm_registry`, `create_all`, `drop_all`; [`schema`] and [`naming`] for
 //!   the DDL they run.
+//! * [`types`]: `EncryptedString`, `EncryptedText` (client-side encryption, key rotation).
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends
@@ -72,6 +73,7 @@ pub mod registry;
 pub mod repository;
 pub mod schema;
 pub mod session;
+pub mod types;
 pub mod utils;
 
 pub use connect::{connect, connect_with};
