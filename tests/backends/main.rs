@@ -19,5 +19,6 @@ mod relations;
 mod repository;
 mod schema;
 mod session;
+mod types_encrypted;
 mod unique;
 mod upsert;
