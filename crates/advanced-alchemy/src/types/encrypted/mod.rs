@@ -77,6 +77,11 @@
 //! Python's `EncryptedString(length=…)` is [`EncryptionKey::MAX_LEN`], checked on the
 //! plaintext by [`EncryptedString::new`] before anything reaches the database.
 //!
+//! ## Querying
+//! Every write uses a fresh IV/nonce, so equal plaintexts give different tokens: an
+//! encrypted column cannot be filtered, compared, ordered, indexed usefully or used as a
+//! unique or upsert match field (as in Python). Look rows up by another column.
+//!
 //! ## Errors
 //! A value that does not decrypt (another key, a tampered or garbage token) or does not
 //! decrypt to UTF-8 is an error when the row is read, never a panic or a garbled string:
