@@ -21,6 +21,15 @@ pub(super) fn from_base64(key: &str) -> Option<fernet::Fernet> {
     fernet::Fernet::new(key.trim())
 }
 
+/// Decrypts `token`, with no clock check: Python's `Fernet.decrypt(token)` without a
+/// `ttl` ignores the timestamp, so a value written by a host whose clock runs ahead must
+/// read here too (the `fernet` crate otherwise rejects timestamps over 60 s ahead).
+pub(super) fn decrypt(key: &fernet::Fernet, token: &str) -> Option<Vec<u8>> {
+    // No ttl, and a "now" so late that no real timestamp is in the future; the crate
+    // adds its 60 s skew allowance to it, hence the margin against overflow.
+    key.decrypt_at_time(token, None, u64::MAX - 3_600).ok()
+}
+
 /// Whether `token` can only be an AEAD token (Fernet tokens never contain a `.`).
 pub(super) fn is_fernet_token(token: &str) -> bool {
     !token.contains('.')

@@ -210,7 +210,7 @@ impl Keyring {
     fn decrypt_bytes(&self, token: &str) -> Option<Vec<u8>> {
         if fernet::is_fernet_token(token) {
             self.keys.iter().find_map(|key| match key {
-                Key::Fernet(f) => f.decrypt(token).ok(),
+                Key::Fernet(f) => fernet::decrypt(f, token),
                 Key::Aead(_) => None,
             })
         } else {

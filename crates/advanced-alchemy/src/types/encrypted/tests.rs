@@ -204,6 +204,20 @@ fn fresh_nonce_per_value() {
 }
 
 #[test]
+fn fernet_timestamps_are_not_checked_like_python_without_ttl() {
+    let fernet = ::fernet::Fernet::new(SPEC_SECRET).unwrap();
+    let keyring = Keyring::fernet_key(SPEC_SECRET).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    for at in [0, now - 86_400 * 365 * 20, now + 3_600, u64::MAX - 3_600] {
+        let token = fernet.encrypt_at_time(b"clock", at);
+        assert_eq!(keyring.decrypt(&token).unwrap(), "clock", "timestamp {at}");
+    }
+}
+
+#[test]
 fn non_utf8_plaintext_is_an_error() {
     let fernet = ::fernet::Fernet::new(SPEC_SECRET).unwrap();
     let token = fernet.encrypt(&[0xff, 0xfe, 0x00]);
