@@ -98,7 +98,9 @@ mod keyring;
 pub use keyring::Keyring;
 
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
-use sea_orm::{ColIdx, DbErr, QueryResult, TryGetError, TryGetable, Value};
+use sea_orm::{
+    ActiveValue, ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value,
+};
 use std::marker::PhantomData;
 
 /// The keys of a family of encrypted columns, named by a type of yours.
@@ -384,6 +386,13 @@ macro_rules! encrypted_type {
 
             fn column_type() -> ColumnType {
                 ColumnType::Text
+            }
+        }
+
+        impl<K: EncryptionKey> IntoActiveValue<$name<K>> for $name<K> {
+            /// `Set(self)`, for `DeriveIntoActiveModel` structs.
+            fn into_active_value(self) -> ActiveValue<Self> {
+                ActiveValue::Set(self)
             }
         }
 

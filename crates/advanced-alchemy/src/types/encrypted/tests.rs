@@ -300,6 +300,17 @@ fn value_round_trip() {
 }
 
 #[test]
+fn into_active_value_sets() {
+    let v = EncryptedText::<Limited>::new("abc").unwrap();
+    assert_eq!(v.clone().into_active_value(), ActiveValue::Set(v.clone()));
+    assert_eq!(Some(v.clone()).into_active_value(), ActiveValue::Set(v));
+    assert_eq!(
+        None::<EncryptedText<Limited>>.into_active_value(),
+        ActiveValue::NotSet
+    );
+}
+
+#[test]
 fn type_messages_round_trip() {
     for e in [
         EncryptionError::Decrypt { column: None },
