@@ -3,7 +3,7 @@
 //! tokens written by Python's `cryptography` Fernet as Advanced Alchemy keys it
 //! (`tests/fixtures/python_fernet.json`, made by `python_fernet.py`).
 
-use crate::support::TestDb;
+use crate::support::{Backend, TestDb};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::types::{
     EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring,
@@ -166,15 +166,31 @@ async fn encrypted_round_trip(t: TestDb) {
     assert_eq!(repo.update(clear).await.expect("update").maybe, None);
     assert_eq!(repo.get(a.id).await.expect("get").maybe, None);
 
-    // all TEXT columns (MySQL's VARCHAR without a length would be varchar(255))
+    // Python's column types: EncryptedString is VARCHAR (TEXT on MySQL), EncryptedText TEXT
     let ddl = TableSchema::of::<enc_secret::Entity>(t.db_backend()).create[0]
         .to_string()
         .to_lowercase();
-    for column in ["secret", "notes", "sealed"] {
+    let string = if t.backend == Backend::MySql {
+        "text"
+    } else {
+        "varchar"
+    };
+    let q = if t.backend == Backend::MySql {
+        '`'
+    } else {
+        '"'
+    };
+    for (column, ty) in [
+        ("secret", string),
+        ("maybe", string),
+        ("sealed", string),
+        ("notes", "text"),
+    ] {
+        let null = if column == "maybe" { "" } else { " not null" };
         assert!(
-            ddl.contains(&format!("{column}` text not null"))
-                || ddl.contains(&format!("{column}\" text not null")),
-            "{ddl}"
+            ddl.contains(&format!("{q}{column}{q} {ty}{null},"))
+                || ddl.contains(&format!("{q}{column}{q} {ty}{null} )")),
+            "{column}: {ddl}"
         );
     }
 }

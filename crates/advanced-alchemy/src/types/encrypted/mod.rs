@@ -71,11 +71,13 @@
 //! * XChaCha20-Poly1305 ([`Keyring::aead`]): `v1.<key id>.<payload>` tokens.
 //!
 //! ## Columns
-//! Both types are `TEXT` columns on every backend: an encrypted value is longer than its
-//! plaintext, MySQL's `VARCHAR` without a length would be `varchar(255)`, and on
-//! PostgreSQL and SQLite `TEXT` is the unbounded string Python uses. The length limit of
-//! Python's `EncryptedString(length=…)` is [`EncryptionKey::MAX_LEN`], checked on the
-//! plaintext by [`EncryptedString::new`] before anything reaches the database.
+//! As in Python: [`EncryptedText`] is `TEXT` everywhere; [`EncryptedString`] is an
+//! unbounded `varchar` on PostgreSQL and SQLite and `TEXT` on MySQL (its column type is
+//! `String(StringLen::Max)`, which [`create_all`](crate::registry::create_all) writes as
+//! `TEXT` on MySQL; with SeaORM's own `Schema` on MySQL, declare
+//! `#[sea_orm(column_type = "Text")]`). The length limit of Python's
+//! `EncryptedString(length=…)` is [`EncryptionKey::MAX_LEN`], checked on the plaintext by
+//! [`EncryptedString::new`] before anything reaches the database; the token is longer.
 //!
 //! ## Querying
 //! Every write uses a fresh IV/nonce, so equal plaintexts give different tokens: an
@@ -97,7 +99,7 @@ mod keyring;
 
 pub use keyring::Keyring;
 
-use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
+use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
 use sea_orm::{
     ActiveValue, ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value,
 };
@@ -226,7 +228,7 @@ fn check_len<K: EncryptionKey>(plaintext: &str) -> crate::Result<()> {
 }
 
 macro_rules! encrypted_type {
-    ($(#[$doc:meta])* $name:ident, $label:literal) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $column_type:expr) => {
         $(#[$doc])*
         pub struct $name<K> {
             plaintext: String,
@@ -385,7 +387,7 @@ macro_rules! encrypted_type {
             }
 
             fn column_type() -> ColumnType {
-                ColumnType::Text
+                $column_type
             }
         }
 
@@ -415,7 +417,8 @@ macro_rules! encrypted_type {
 
 encrypted_type! {
     /// A string stored encrypted: Python's `EncryptedString`. Holds the **plaintext** in
-    /// memory (wiped on drop); the database column (`TEXT`) holds a token encrypted with
+    /// memory (wiped on drop); the database column (`varchar`, `TEXT` on MySQL: see
+    /// [the module docs](self#columns)) holds a token encrypted with
     /// `K`'s [`Keyring`], written with a fresh IV/nonce every time. Use
     /// `Option<EncryptedString<K>>` for a nullable column.
     ///
@@ -442,12 +445,14 @@ encrypted_type! {
     /// assert_eq!(Key::keyring().decrypt(&stored)?, "4111 1111 1111 1111");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    EncryptedString, "EncryptedString"
+    EncryptedString,
+    "EncryptedString",
+    ColumnType::String(StringLen::Max)
 }
 
 encrypted_type! {
     /// Long text stored encrypted: Python's `EncryptedText`. The same as
-    /// [`EncryptedString`] (and a `TEXT` column as well), for values meant to be long.
+    /// [`EncryptedString`] in a `TEXT` column, for values meant to be long.
     ///
     /// ```
     /// use std::sync::LazyLock;
@@ -466,7 +471,9 @@ encrypted_type! {
     /// assert_eq!(notes.expose().len(), 1300);
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    EncryptedText, "EncryptedText"
+    EncryptedText,
+    "EncryptedText",
+    ColumnType::Text
 }
 
 #[cfg(test)]
