@@ -142,6 +142,47 @@ impl Keyring {
         Self::one(Key::Aead(AeadKey::new(key)))
     }
 
+    /// An XChaCha20-Poly1305 keyring from a raw 256-bit key written in base64 (standard or
+    /// URL-safe, padded or not), as a secret store or an environment variable holds it.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::Keyring;
+    ///
+    /// // e.g. the output of `openssl rand -base64 32`
+    /// let keyring = Keyring::aead_key("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=")?;
+    /// assert_eq!(keyring.decrypt(&keyring.encrypt("x"))?, "x");
+    /// assert!(Keyring::aead_key("c2hvcnQ=").is_err()); // 5 bytes
+    /// # Ok::<(), advanced_alchemy::types::EncryptionError>(())
+    /// ```
+    pub fn aead_key(key: &str) -> Result<Self, EncryptionError> {
+        use base64::Engine;
+        let normalized: String = key
+            .trim()
+            .trim_end_matches('=')
+            .chars()
+            .map(|c| match c {
+                '+' => '-',
+                '/' => '_',
+                c => c,
+            })
+            .collect();
+        let mut bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(normalized)
+            .unwrap_or_default();
+        let key = <[u8; 32]>::try_from(bytes.as_slice()).ok();
+        zeroize::Zeroize::zeroize(&mut bytes);
+        match key {
+            Some(mut key) => {
+                let keyring = Self::aead(key);
+                zeroize::Zeroize::zeroize(&mut key);
+                Ok(keyring)
+            }
+            None => Err(EncryptionError::InvalidKey(
+                "an XChaCha20-Poly1305 key is 32 bytes in base64".to_owned(),
+            )),
+        }
+    }
+
     /// An XChaCha20-Poly1305 keyring whose key is derived from `secret` by HKDF-SHA256
     /// (fixed salt `advanced-alchemy`, fixed info naming this format). HKDF does not slow
     /// down guessing: `secret` must already be high-entropy (a random string from

@@ -135,10 +135,50 @@ use std::marker::PhantomData;
 /// ```
 pub trait EncryptionKey: 'static {
     /// The keys: the current one encrypts, all of them decrypt.
+    ///
+    /// ```
+    /// use std::sync::LazyLock;
+    /// use advanced_alchemy::types::{EncryptionKey, Keyring};
+    ///
+    /// struct Key;
+    /// impl EncryptionKey for Key {
+    ///     fn keyring() -> &'static Keyring {
+    ///         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("from config"));
+    ///         &K
+    ///     }
+    /// }
+    /// let token = Key::keyring().encrypt("x");
+    /// assert_eq!(Key::keyring().decrypt(&token)?, "x");
+    /// # Ok::<(), advanced_alchemy::types::EncryptionError>(())
+    /// ```
     fn keyring() -> &'static Keyring;
 
     /// The longest plaintext accepted, in characters (Python's `len(str)`); `None`: no
-    /// limit. Python's `EncryptedString(length=…)`.
+    /// limit. Python's `EncryptedString(length=…)`. The limit belongs to the key type: give
+    /// columns that need another limit a type of their own returning the same keyring.
+    ///
+    /// ```
+    /// # use std::sync::LazyLock;
+    /// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring};
+    /// # struct Key;
+    /// # impl EncryptionKey for Key {
+    /// #     fn keyring() -> &'static Keyring {
+    /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
+    /// #         &K
+    /// #     }
+    /// # }
+    ///
+    /// struct Pin; // the same keys, at most 4 characters
+    /// impl EncryptionKey for Pin {
+    ///     fn keyring() -> &'static Keyring {
+    ///         Key::keyring()
+    ///     }
+    ///     const MAX_LEN: Option<usize> = Some(4);
+    /// }
+    /// assert_eq!(Key::MAX_LEN, None);
+    /// assert!(EncryptedString::<Pin>::new("12345").is_err());
+    /// assert!(EncryptedString::<Key>::new("12345").is_ok());
+    /// ```
     const MAX_LEN: Option<usize> = None;
 }
 

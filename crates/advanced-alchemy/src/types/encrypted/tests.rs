@@ -228,6 +228,36 @@ fn non_utf8_plaintext_is_an_error() {
 }
 
 #[test]
+fn aead_key_reads_either_base64_alphabet() {
+    let key: [u8; 32] = std::array::from_fn(|i| (i * 8 + 250) as u8); // has + and / in base64
+    let standard = base64::engine::general_purpose::STANDARD.encode(key);
+    assert!(standard.contains('+') || standard.contains('/'));
+    let token = Keyring::aead(key).encrypt("x");
+    for text in [
+        standard.clone(),
+        URL_SAFE.encode(key),
+        standard.trim_end_matches('=').to_owned(),
+        format!(" {standard}\n"),
+    ] {
+        assert_eq!(
+            Keyring::aead_key(&text).unwrap().decrypt(&token).unwrap(),
+            "x"
+        );
+    }
+    for bad in [
+        "",
+        "!!!!",
+        &URL_SAFE.encode([0u8; 31]),
+        &URL_SAFE.encode([0u8; 33]),
+    ] {
+        assert!(matches!(
+            Keyring::aead_key(bad),
+            Err(EncryptionError::InvalidKey(_))
+        ));
+    }
+}
+
+#[test]
 fn aead_from_secret_is_stable_and_distinct() {
     let token = Keyring::aead_from_secret("s").encrypt("x");
     assert_eq!(Keyring::aead_from_secret("s").decrypt(&token).unwrap(), "x");
