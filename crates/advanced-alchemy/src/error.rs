@@ -136,6 +136,22 @@ pub enum Error {
     /// Any other database error, with its source.
     #[error("database error: {0}")]
     Database(#[source] DbErr),
+    /// An encrypted column's value is too long, or a stored value does not decrypt
+    /// (see [`types::encrypted`](crate::types::encrypted)).
+    ///
+    /// ```
+    /// use advanced_alchemy::{Error, types::EncryptionError};
+    ///
+    /// let err = Error::from_db(sea_orm::DbErr::Type(
+    ///     "cannot decrypt column `secret` (wrong key or tampered ciphertext)".into(),
+    /// ));
+    /// assert!(matches!(
+    ///     err,
+    ///     Error::Encryption(EncryptionError::Decrypt { column: Some(c) }) if c == "secret"
+    /// ));
+    /// ```
+    #[error(transparent)]
+    Encryption(#[from] crate::types::EncryptionError),
 }
 
 fn describe(
@@ -169,6 +185,11 @@ impl Error {
     /// assert!(matches!(err, Error::Database(_)));
     /// ```
     pub fn from_db(err: DbErr) -> Self {
+        if let DbErr::Type(message) = &err
+            && let Some(e) = crate::types::EncryptionError::from_type_message(message)
+        {
+            return Error::Encryption(e);
+        }
         match classify(&err) {
             Some(Kind::Unique(constraint, detail)) => Error::DuplicateKey {
                 model: None,

@@ -52,7 +52,8 @@
 //! * [`registry`]: `orm_registry`, `create_all`, `drop_all`; [`schema`] and [`naming`] for
 //!   the DDL they run.
 //! * [`types`]: column types, such as [`types::PasswordHash`] (Argon2, read and written
-//!   by the Python library too).
+//!   by the Python library too) and [`types::EncryptedString`] / [`types::EncryptedText`]
+//!   (client-side encryption, key rotation).
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends

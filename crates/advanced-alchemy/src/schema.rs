@@ -19,7 +19,8 @@
 use crate::base::{Base, KeyStrategy};
 use crate::naming;
 use sea_orm::sea_query::{
-    ColumnDef, Expr, ForeignKeyCreateStatement, Index, IndexCreateStatement, Table, TableRef,
+    ColumnDef, Expr, ForeignKeyCreateStatement, Index, IndexCreateStatement, StringLen, Table,
+    TableRef,
 };
 use sea_orm::{
     ColumnTrait, ColumnType, DbBackend, IdenStatic, Iterable, PrimaryKeyArity, PrimaryKeyToColumn,
@@ -102,6 +103,13 @@ impl TableSchema {
             let mut ty = def.get_column_type().clone();
             if matches!(ty, ColumnType::TimestampWithTimeZone) && backend == DbBackend::MySql {
                 ty = ColumnType::custom("datetime(6)");
+            }
+            // a string of the largest length (`varchar` on PostgreSQL and SQLite, e.g. an
+            // `EncryptedString`) is `TEXT` on MySQL, as Python's Advanced Alchemy declares
+            // `EncryptedString` there; sea-query would write `varchar(65535)`, more than a
+            // utf8mb4 row can hold
+            if matches!(ty, ColumnType::String(StringLen::Max)) && backend == DbBackend::MySql {
+                ty = ColumnType::Text;
             }
             let mut auto_increment = false;
             if is_pk && single_auto_pk {

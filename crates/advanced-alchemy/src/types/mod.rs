@@ -4,6 +4,9 @@
 //! * [`PasswordHash`]: an Argon2 password hash, stored as its PHC string in a
 //!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
+//! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
+//!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
+//!   XChaCha20-Poly1305), with key rotation.
 //!
 //! More of the Python library's column types will follow here.
 //!
@@ -17,7 +20,9 @@
 //! ```
 
 mod argon2_hasher;
+pub mod encrypted;
 mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
+pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
 pub use password_hash::PasswordHash;
