@@ -101,7 +101,7 @@ where
         }
         let limit = limit.max(1);
         let mut items = select
-            .limit(limit + 1)
+            .limit(limit.saturating_add(1))
             .all(self.conn)
             .await
             .map_err(|e| self.db_err(e))?;

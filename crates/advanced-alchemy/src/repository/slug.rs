@@ -102,9 +102,8 @@ where
                 ))
             })?;
         let mut slug: String = base.chars().take(SLUG_LEN).collect();
-        let all = self.clone().include_deleted();
         loop {
-            if !all
+            if !self
                 .exists((E::slug_column().eq(slug.as_str()), IncludeDeleted))
                 .await?
             {
