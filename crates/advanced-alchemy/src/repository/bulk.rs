@@ -13,7 +13,7 @@
 use super::rows::{
     Key, am_key, group_by_columns, has, key_eq, key_in, model_key, returning, save_expr, sets,
 };
-use super::{Repository, atomic, pk_columns};
+use super::{Repository, active_models, atomic, pk_columns};
 use crate::base::Base;
 use crate::error::{Error, Result};
 use sea_orm::sea_query::{CaseStatement, Condition, Expr, Query};
@@ -63,10 +63,7 @@ where
         &self,
         data: impl IntoIterator<Item = impl IntoActiveModel<E::ActiveModel>>,
     ) -> Result<Vec<E::Model>> {
-        let rows: Vec<E::ActiveModel> = data
-            .into_iter()
-            .map(IntoActiveModel::into_active_model)
-            .collect();
+        let rows = active_models::<E>(data);
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -159,10 +156,7 @@ where
         &self,
         data: impl IntoIterator<Item = impl IntoActiveModel<E::ActiveModel>>,
     ) -> Result<Vec<E::Model>> {
-        let rows: Vec<E::ActiveModel> = data
-            .into_iter()
-            .map(IntoActiveModel::into_active_model)
-            .collect();
+        let rows = active_models::<E>(data);
         if rows.is_empty() {
             return Ok(Vec::new());
         }

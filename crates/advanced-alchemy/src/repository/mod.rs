@@ -399,6 +399,15 @@ pub(crate) fn key_tuple<E: EntityTrait>(
     id.into().into_value_tuple()
 }
 
+/// The rows of a bulk call as active models.
+pub(crate) fn active_models<E: EntityTrait>(
+    data: impl IntoIterator<Item = impl sea_orm::IntoActiveModel<E::ActiveModel>>,
+) -> Vec<E::ActiveModel> {
+    data.into_iter()
+        .map(sea_orm::IntoActiveModel::into_active_model)
+        .collect()
+}
+
 /// `COUNT(*)` as an expression.
 pub(crate) fn count_star() -> Expr {
     Expr::cust("COUNT(*)")

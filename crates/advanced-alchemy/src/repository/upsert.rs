@@ -10,7 +10,7 @@
 //! `get_or_upsert` and `get_and_update` are in `get_or_upsert.rs`.
 
 use super::rows::{Key, am_key, by_key, group_by_columns, has, key_eq};
-use super::{Repository, atomic, pk_columns};
+use super::{Repository, active_models, atomic, pk_columns};
 use crate::base::Base;
 use crate::error::{Error, Result};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -107,10 +107,7 @@ where
         data: impl IntoIterator<Item = impl IntoActiveModel<E::ActiveModel>>,
         match_fields: Option<&[E::Column]>,
     ) -> Result<Vec<E::Model>> {
-        let rows: Vec<E::ActiveModel> = data
-            .into_iter()
-            .map(IntoActiveModel::into_active_model)
-            .collect();
+        let rows = active_models::<E>(data);
         if rows.is_empty() {
             return Ok(Vec::new());
         }
