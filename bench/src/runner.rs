@@ -1,0 +1,149 @@
+//! The measuring loop: for one operation, a warm-up repetition per implementation (not
+//! recorded; it fills statement caches and tells how long a repetition takes), then
+//! repetitions taken round-robin across the implementations, so drift in the database
+//! (autovacuum, the WAL, the page cache) falls on all of them alike. Each implementation
+//! gets as many repetitions as fit its time budget, within the plan's bounds. Every
+//! repetition is checked: all four must return the same number of rows.
+
+use crate::Result;
+use crate::fixtures::Fixtures;
+use crate::imp::{Implementation, Which};
+use crate::workload::{Op, Workload};
+use std::time::{Duration, Instant};
+
+/// How many repetitions, and how long to spend per implementation and operation.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    pub min_reps: usize,
+    pub budget: Duration,
+}
+
+impl Plan {
+    pub const FULL: Plan = Plan {
+        min_reps: 5,
+        budget: Duration::from_secs(3),
+    };
+    pub const QUICK: Plan = Plan {
+        min_reps: 2,
+        budget: Duration::ZERO,
+    };
+
+    /// The most repetitions an operation gets, however fast it is.
+    fn max_reps(&self, op: Op) -> usize {
+        if self.budget.is_zero() {
+            return self.min_reps;
+        }
+        match op {
+            Op::InsertOne | Op::Get => 400,
+            Op::GetManyAndCount => 60,
+            _ => 25,
+        }
+    }
+}
+
+/// The recorded times of one implementation for one operation.
+#[derive(Clone, Debug)]
+pub struct Measured {
+    pub which: Which,
+    pub samples: Vec<Duration>,
+}
+
+impl Measured {
+    pub fn median(&self) -> Duration {
+        let mut sorted = self.samples.clone();
+        sorted.sort();
+        match sorted.len() {
+            0 => Duration::ZERO,
+            n if n % 2 == 1 => sorted[n / 2],
+            n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+        }
+    }
+
+    pub fn min(&self) -> Duration {
+        self.samples.iter().copied().min().unwrap_or_default()
+    }
+
+    pub fn max(&self) -> Duration {
+        self.samples.iter().copied().max().unwrap_or_default()
+    }
+}
+
+/// Whether a repetition of `op` adds rows that must go before the next one.
+fn adds_rows(op: Op) -> bool {
+    matches!(
+        op,
+        Op::InsertOne | Op::AddMany | Op::UpsertMany | Op::TagGetOrCreate | Op::DeleteMany
+    )
+}
+
+/// One repetition of `op` by `imp`: set up, run, check, clean up.
+async fn once(
+    op: Op,
+    rep: usize,
+    workload: &Workload,
+    fixtures: &Fixtures,
+    imp: &mut Implementation,
+) -> Result<Duration> {
+    let to_delete = match op {
+        Op::DeleteMany => fixtures.posts_to_delete(workload.sizes.delete).await?,
+        _ => Vec::new(),
+    };
+    let input = workload.input(op, rep, to_delete);
+    let outcome = imp
+        .run(&input)
+        .await
+        .map_err(|e| format!("{} {}: {e}", imp.which().label(), op.key()))?;
+    let (rows, total) = workload.expected(op);
+    if outcome.rows != rows || (total.is_some() && outcome.total != total) {
+        return Err(format!(
+            "{} {}: returned {} rows (total {:?}) where {rows} (total {total:?}) were expected",
+            imp.which().label(),
+            op.key(),
+            outcome.rows,
+            outcome.total
+        )
+        .into());
+    }
+    if adds_rows(op) {
+        fixtures.reset().await?;
+    }
+    Ok(outcome.elapsed)
+}
+
+/// Measures `op` for every implementation.
+pub async fn measure(
+    op: Op,
+    workload: &Workload,
+    fixtures: &Fixtures,
+    impls: &mut [Implementation],
+    plan: &Plan,
+) -> Result<Vec<Measured>> {
+    let mut wanted = Vec::with_capacity(impls.len());
+    for imp in impls.iter_mut() {
+        let warm = once(op, 0, workload, fixtures, imp).await?;
+        let fit = plan.budget.as_nanos() / warm.as_nanos().max(1);
+        wanted.push((fit as usize).clamp(plan.min_reps, plan.max_reps(op)));
+    }
+    let mut measured: Vec<Measured> = impls
+        .iter()
+        .map(|imp| Measured {
+            which: imp.which(),
+            samples: Vec::new(),
+        })
+        .collect();
+    let rounds = wanted.iter().copied().max().unwrap_or(0);
+    for rep in 1..=rounds {
+        for (i, imp) in impls.iter_mut().enumerate() {
+            if measured[i].samples.len() < wanted[i] {
+                let elapsed = once(op, rep, workload, fixtures, imp).await?;
+                measured[i].samples.push(elapsed);
+            }
+        }
+    }
+    Ok(measured)
+}
+
+/// Seconds since `start`, for progress lines.
+pub fn seconds(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}
