@@ -2,12 +2,13 @@
 //!
 //! Both run the model's save hooks per row (SeaORM's `insert_many`/`update_many` skip
 //! them), so keys and audit columns are filled as for a single `add`/`update`, then write
-//! one statement per chunk: a multi-row `INSERT … VALUES (…), (…)`, or an
-//! `UPDATE … SET col = CASE WHEN pk = … THEN … ELSE col END … WHERE pk IN (…)`. Chunks
-//! stay under the backend's bind-parameter limit (or the repository's
-//! [`chunk_size`](Repository::chunk_size)). PostgreSQL and SQLite return the rows with
-//! `RETURNING`; MySQL, which has none, reads them back (`readback.rs`). A call that
-//! needs several statements runs in one transaction (a savepoint inside yours), so a
+//! one statement per chunk: a multi-row `INSERT … VALUES (…), (…)`, or an `UPDATE` that
+//! joins the table to the new values by key (`WITH v AS (VALUES …) UPDATE … FROM v`; rows
+//! that set different columns, and MySQL, use `SET col = CASE WHEN pk = … THEN … ELSE col
+//! END … WHERE pk IN (…)`). Chunks stay under the backend's bind-parameter limit (or the
+//! repository's [`chunk_size`](Repository::chunk_size)). PostgreSQL and SQLite return the
+//! rows with `RETURNING`; MySQL, which has none, reads them back (`readback.rs`). A call
+//! that needs several statements runs in one transaction (a savepoint inside yours), so a
 //! failure leaves nothing behind.
 
 use super::rows::{
@@ -16,7 +17,9 @@ use super::rows::{
 use super::{Repository, active_models, atomic, pk_columns};
 use crate::base::Base;
 use crate::error::{Error, Result};
-use sea_orm::sea_query::{CaseStatement, Condition, Expr, Query};
+use sea_orm::sea_query::{
+    Alias, CaseStatement, CommonTableExpression, Condition, Expr, ExprTrait, Query, Values,
+};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend,
     IntoActiveModel, Iterable, QueryFilter, QuerySelect, TransactionTrait,
@@ -117,8 +120,10 @@ where
     /// for [`update`](Self::update)); every row needs its primary key
     /// ([`Error::InvalidRequest`] otherwise, before anything is written).
     ///
-    /// One `UPDATE … SET col = CASE WHEN pk = … THEN … ELSE col END … WHERE pk IN (…)` per
-    /// chunk: a column a row does not set keeps its value. A key that matches no row —
+    /// One `UPDATE` per chunk: on PostgreSQL and SQLite a join of the table to the new
+    /// values by key, when the rows set the same columns; otherwise (and on MySQL)
+    /// `UPDATE … SET col = CASE WHEN pk = … THEN … ELSE col END … WHERE pk IN (…)`, where a
+    /// column a row does not set keeps its value. A key that matches no row —
     /// or a soft-deleted one, unless [`include_deleted`](Self::include_deleted) — is
     /// skipped and missing from the result (as in the Python library, which returns the
     /// updated rows only); compare lengths to detect it. A key given twice is updated
@@ -233,6 +238,13 @@ where
             Some(col) if !self.include_deleted => col.is_null().into(),
             _ => Condition::all(),
         };
+        if conn.support_returning()
+            && let Some(mut stmt) = self.values_update(rows, &pk)
+        {
+            stmt.cond_where(live).returning(returning::<E>(backend));
+            let returned = conn.query_all(&stmt).await.map_err(|e| self.db_err(e))?;
+            return self.decode(returned);
+        }
         let keys: Vec<Key> = rows.iter().filter_map(|am| am_key::<E>(am, &pk)).collect();
         let scope = Condition::all()
             .add(key_in::<E>(backend, &pk, keys))
@@ -269,6 +281,61 @@ where
         stmt.cond_where(key_in::<E>(backend, &pk, keys.clone()));
         conn.execute(&stmt).await.map_err(|e| self.db_err(e))?;
         self.reselect(conn, &pk, keys, true).await
+    }
+
+    /// `WITH aa_v (k0, …, s0, …) AS (VALUES (…), …) UPDATE t SET col = aa_v.s0, … FROM aa_v
+    /// WHERE t.pk = aa_v.k0 …` (PostgreSQL, SQLite): the rows joined by key, so the work grows
+    /// with the number of rows, where [`case_update`](Self::case_update) tests every `WHEN`
+    /// for every row — quadratic, and on PostgreSQL a `CASE` of thousands of branches also
+    /// sets off JIT compilation that takes seconds. `None` unless every row sets the same
+    /// columns (rows that set different ones keep the `CASE` form).
+    fn values_update(
+        &self,
+        rows: &[E::ActiveModel],
+        pk: &[E::Column],
+    ) -> Option<sea_orm::sea_query::UpdateStatement> {
+        let first = rows.first()?;
+        let cols: Vec<E::Column> = E::Column::iter()
+            .filter(|c| !has(pk, *c) && sets(first, *c))
+            .collect();
+        if cols.is_empty() {
+            return None;
+        }
+        let mut values = Vec::with_capacity(rows.len());
+        for am in rows {
+            let set = E::Column::iter()
+                .filter(|c| !has(pk, *c) && sets(am, *c))
+                .count();
+            if set != cols.len() {
+                return None;
+            }
+            let mut row = am_key::<E>(am, pk)?;
+            for col in &cols {
+                let sea_orm::ActiveValue::Set(value) = am.get(*col) else {
+                    return None;
+                };
+                row.push(value);
+            }
+            values.push(Values(row));
+        }
+        let v = Alias::new("aa_v");
+        let key = |i: usize| Alias::new(format!("k{i}"));
+        let new = |i: usize| Alias::new(format!("s{i}"));
+        let cte = CommonTableExpression::new()
+            .table_name(v.clone())
+            .columns((0..pk.len()).map(key).chain((0..cols.len()).map(new)))
+            .values(values)
+            .to_owned();
+        let mut stmt = Query::update();
+        stmt.table(E::default().table_ref()).from(v.clone());
+        for (i, col) in cols.iter().enumerate() {
+            stmt.value(*col, col.save_as(Expr::col((v.clone(), new(i)))));
+        }
+        let join = pk.iter().enumerate().fold(Condition::all(), |all, (i, c)| {
+            all.add(Expr::col((E::default(), *c)).eq(c.save_as(Expr::col((v.clone(), key(i))))))
+        });
+        stmt.cond_where(join).with_cte(cte);
+        Some(stmt)
     }
 
     /// `UPDATE t SET col = CASE WHEN <key> THEN <value> … ELSE col END, …` over the columns
