@@ -119,7 +119,9 @@ impl Fixtures {
             .count("SELECT COUNT(*) FROM post WHERE published <> (id % 2 = 0)")
             .await?;
         if wrong != 0 {
-            return Err(format!("seeding left {wrong} posts with an unexpected published flag").into());
+            return Err(
+                format!("seeding left {wrong} posts with an unexpected published flag").into(),
+            );
         }
         self.maintain().await
     }

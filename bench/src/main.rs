@@ -15,7 +15,10 @@
 //! returns other rows than the rest.
 
 #[path = "../../examples/blog/models.rs"]
-#[allow(dead_code, reason = "the example's add_tags_to_post is not part of the workload")]
+#[allow(
+    dead_code,
+    reason = "the example's add_tags_to_post is not part of the workload"
+)]
 mod blog;
 
 mod backend;
@@ -30,7 +33,7 @@ mod workload;
 
 use backend::{Backend, Target};
 use fixtures::Fixtures;
-use imp::{HandSqlx, Implementation, Library, PlainSeaOrm, Python, Which};
+use imp::{HandSqlx, Implementation, Library, PlainSeaOrm, Python, Trace, Which};
 use report::BackendResult;
 use runner::Plan;
 use std::path::PathBuf;
@@ -40,7 +43,11 @@ use workload::{Op, Sizes, Workload};
 pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 const USAGE: &str = "usage: aa-bench [--quick] [--sqlite] [--postgres URL] [--mysql URL] \
-[--python PYTHON] [--out DIR] [--ops op,...] [--impls advanced_alchemy,seaorm,sqlx,python] [--db-name NAME]";
+[--python PYTHON] [--out DIR] [--ops op,...] [--impls advanced_alchemy,seaorm,sqlx,python] [--db-name NAME] \
+[--size seed|add_many|upsert_many|tags|update_many|delete_many=ROWS]... [--explain]
+
+--explain prints the statements the two SeaORM-based implementations run for each operation.
+--size changes one size (for studying how an operation scales; results are then not comparable).";
 
 struct Args {
     quick: bool,
@@ -52,6 +59,8 @@ struct Args {
     ops: Vec<Op>,
     impls: Vec<Which>,
     db_name: String,
+    explain: bool,
+    sizes: Vec<(String, usize)>,
 }
 
 fn parse_args() -> Result<Args> {
@@ -65,10 +74,15 @@ fn parse_args() -> Result<Args> {
         ops: Op::ALL.to_vec(),
         impls: Which::ALL.to_vec(),
         db_name: "aa_bench".to_owned(),
+        explain: false,
+        sizes: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{arg} needs a value\n{USAGE}"));
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--quick" => args.quick = true,
             "--sqlite" => args.sqlite = true,
@@ -77,6 +91,12 @@ fn parse_args() -> Result<Args> {
             "--python" => args.python = Some(value()?.into()),
             "--out" => args.out = Some(value()?.into()),
             "--db-name" => args.db_name = value()?,
+            "--explain" => args.explain = true,
+            "--size" => {
+                let v = value()?;
+                let (key, n) = v.split_once('=').ok_or("--size wants name=rows")?;
+                args.sizes.push((key.to_owned(), n.parse()?));
+            }
             "--ops" => {
                 args.ops = value()?
                     .split(',')
@@ -86,7 +106,9 @@ fn parse_args() -> Result<Args> {
             "--impls" => {
                 args.impls = value()?
                     .split(',')
-                    .map(|k| Which::from_key(k).ok_or_else(|| format!("unknown implementation {k}")))
+                    .map(|k| {
+                        Which::from_key(k).ok_or_else(|| format!("unknown implementation {k}"))
+                    })
                     .collect::<std::result::Result<_, _>>()?
             }
             "-h" | "--help" => {
@@ -103,7 +125,11 @@ fn parse_args() -> Result<Args> {
     if args.python.is_none() {
         args.impls.retain(|w| *w != Which::Python);
     }
-    if !args.db_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+    if !args
+        .db_name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
         return Err("--db-name: letters, digits and _ only".into());
     }
     if !args.sqlite && args.postgres.is_none() && args.mysql.is_none() {
@@ -117,11 +143,17 @@ async fn connect(
     target: &Target,
     args: &Args,
     python_versions: &mut serde_json::Value,
-) -> Result<Implementation> {
+) -> Result<(Implementation, Option<Trace>)> {
     Ok(match which {
-        Which::Library => Implementation::Library(Library::connect(&target.url).await?),
-        Which::SeaOrm => Implementation::SeaOrm(PlainSeaOrm::connect(&target.url).await?),
-        Which::Sqlx => Implementation::Sqlx(HandSqlx::connect(target).await?),
+        Which::Library => {
+            let (imp, trace) = Library::connect(&target.url, args.explain).await?;
+            (Implementation::Library(imp), trace)
+        }
+        Which::SeaOrm => {
+            let (imp, trace) = PlainSeaOrm::connect(&target.url, args.explain).await?;
+            (Implementation::SeaOrm(imp), trace)
+        }
+        Which::Sqlx => (Implementation::Sqlx(HandSqlx::connect(target).await?), None),
         Which::Python => {
             let python = args.python.as_deref().ok_or("--python is needed")?;
             let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python/aa_bench.py");
@@ -131,7 +163,7 @@ async fn connect(
             {
                 map.extend(found.clone());
             }
-            Implementation::Python(child)
+            (Implementation::Python(child), None)
         }
     })
 }
@@ -155,13 +187,16 @@ async fn run_backend(
         runner::seconds(start)
     );
     let mut impls = Vec::new();
+    let mut traces = Vec::new();
     for which in &args.impls {
-        impls.push(connect(*which, &target, args, python_versions).await?);
+        let (imp, trace) = connect(*which, &target, args, python_versions).await?;
+        impls.push(imp);
+        traces.push(trace);
     }
     let mut ops = Vec::new();
     for op in &args.ops {
         let op_start = Instant::now();
-        let measured = runner::measure(*op, workload, &fixtures, &mut impls, plan).await?;
+        let measured = runner::measure(*op, workload, &fixtures, &mut impls, &traces, plan).await?;
         fixtures.maintain().await?;
         let reps: Vec<String> = measured
             .iter()
@@ -189,11 +224,32 @@ async fn run_backend(
 
 async fn run(args: Args) -> Result<()> {
     let start = Instant::now();
-    let (sizes, plan, mode) = if args.quick {
+    let (mut sizes, plan, mut mode) = if args.quick {
         (Sizes::QUICK, Plan::QUICK, "quick")
     } else {
         (Sizes::FULL, Plan::FULL, "full")
     };
+    for (key, rows) in &args.sizes {
+        let field = match key.as_str() {
+            "seed" => &mut sizes.seed_posts,
+            "add_many" => &mut sizes.add_many,
+            "upsert_many" => &mut sizes.upsert,
+            "tags" => &mut sizes.tags,
+            "update_many" => &mut sizes.update,
+            "delete_many" => &mut sizes.delete,
+            _ => return Err(format!("--size: unknown size {key}").into()),
+        };
+        *field = (*rows).max(1);
+        mode = "custom sizes";
+    }
+    if sizes.seed_posts < 2 * sizes.update.max(sizes.upsert)
+        || (sizes.page_limit + sizes.page_offset) as usize > sizes.seed_posts / 2
+    {
+        return Err(
+            "--size: seed must be at least twice update_many and upsert_many, and hold the page"
+                .into(),
+        );
+    }
     let workload = Workload { sizes };
     let machine = machine::machine();
     let rust = machine::rust_versions();
@@ -202,7 +258,15 @@ async fn run(args: Args) -> Result<()> {
         rust["profile"].as_str().unwrap_or("?"),
         machine::summary(&machine)
     );
-    let sqlite_dir = std::env::temp_dir().join(format!("aa-bench-{}", std::process::id()));
+    // On tmpfs where there is one: fsync then costs nothing, as on the servers, which
+    // scripts/bench and scripts/test run with fsync off.
+    let shm = std::path::Path::new("/dev/shm");
+    let tmp = if shm.is_dir() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    let sqlite_dir = tmp.join(format!("aa-bench-{}", std::process::id()));
     let mut targets = Vec::new();
     if args.sqlite {
         targets.push(Backend::Sqlite);
@@ -265,7 +329,10 @@ async fn run(args: Args) -> Result<()> {
     match out {
         Some(dir) => {
             std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("latest.json"), serde_json::to_string_pretty(&json)? + "\n")?;
+            std::fs::write(
+                dir.join("latest.json"),
+                serde_json::to_string_pretty(&json)? + "\n",
+            )?;
             std::fs::write(dir.join("latest.svg"), svg)?;
             println!("\nresults: {}", dir.join("latest.json").display());
             println!("chart:   {}", dir.join("latest.svg").display());

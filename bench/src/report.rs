@@ -115,12 +115,9 @@ pub fn targets(results: &[BackendResult]) -> Vec<String> {
             }
             if matches!(
                 op.op,
-                Op::AddMany
-                    | Op::UpsertMany
-                    | Op::TagGetOrCreate
-                    | Op::UpdateMany
-                    | Op::DeleteMany
-            ) && let (Some(lib), Some(py)) = (op.median(Which::Library), op.median(Which::Python))
+                Op::AddMany | Op::UpsertMany | Op::TagGetOrCreate | Op::UpdateMany | Op::DeleteMany
+            ) && let (Some(lib), Some(py)) =
+                (op.median(Which::Library), op.median(Which::Python))
             {
                 let speedup = py.as_secs_f64() / lib.as_secs_f64().max(f64::MIN_POSITIVE);
                 let verdict = if speedup >= 10.0 { "met " } else { "MISS" };

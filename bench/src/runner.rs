@@ -7,8 +7,10 @@
 
 use crate::Result;
 use crate::fixtures::Fixtures;
-use crate::imp::{Implementation, Which};
+use crate::imp::{Implementation, Trace, Which};
+use crate::report::duration;
 use crate::workload::{Op, Workload};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// How many repetitions, and how long to spend per implementation and operation.
@@ -110,17 +112,62 @@ async fn once(
     Ok(outcome.elapsed)
 }
 
-/// Measures `op` for every implementation.
+/// `--explain`: the statements one repetition ran, grouped by SQL text.
+fn explain(op: Op, which: Which, trace: &Trace) {
+    let Ok(mut log) = trace.lock() else {
+        return;
+    };
+    let mut by_sql: Vec<(String, usize, std::time::Duration)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (sql, elapsed) in log.drain(..) {
+        let i = *index.entry(sql.clone()).or_insert_with(|| {
+            by_sql.push((sql, 0, std::time::Duration::ZERO));
+            by_sql.len() - 1
+        });
+        by_sql[i].1 += 1;
+        by_sql[i].2 += elapsed;
+    }
+    let statements: usize = by_sql.iter().map(|s| s.1).sum();
+    let total: std::time::Duration = by_sql.iter().map(|s| s.2).sum();
+    eprintln!(
+        "  [explain] {} {}: {statements} statements, {} in them",
+        which.label(),
+        op.key(),
+        duration(total)
+    );
+    for (sql, count, elapsed) in by_sql {
+        let shown: String = sql.chars().take(150).collect();
+        let more = if sql.len() > shown.len() {
+            format!("… ({} chars)", sql.len())
+        } else {
+            String::new()
+        };
+        eprintln!("    {count:>5}× {:>10}  {shown}{more}", duration(elapsed));
+    }
+}
+
+/// Measures `op` for every implementation; with `traces` (`--explain`), prints the
+/// statements of each warm-up repetition.
 pub async fn measure(
     op: Op,
     workload: &Workload,
     fixtures: &Fixtures,
     impls: &mut [Implementation],
+    traces: &[Option<Trace>],
     plan: &Plan,
 ) -> Result<Vec<Measured>> {
     let mut wanted = Vec::with_capacity(impls.len());
-    for imp in impls.iter_mut() {
+    for (i, imp) in impls.iter_mut().enumerate() {
+        let trace = traces.get(i).and_then(Option::as_ref);
+        if let Some(trace) = trace
+            && let Ok(mut log) = trace.lock()
+        {
+            log.clear();
+        }
         let warm = once(op, 0, workload, fixtures, imp).await?;
+        if let Some(trace) = trace {
+            explain(op, imp.which(), trace);
+        }
         let fit = plan.budget.as_nanos() / warm.as_nanos().max(1);
         wanted.push((fit as usize).clamp(plan.min_reps, plan.max_reps(op)));
     }
@@ -131,6 +178,11 @@ pub async fn measure(
             samples: Vec::new(),
         })
         .collect();
+    for trace in traces.iter().flatten() {
+        if let Ok(mut log) = trace.lock() {
+            log.clear();
+        }
+    }
     let rounds = wanted.iter().copied().max().unwrap_or(0);
     for rep in 1..=rounds {
         for (i, imp) in impls.iter_mut().enumerate() {

@@ -70,10 +70,7 @@ impl Op {
                 thousands(sizes.seed_posts)
             ),
             Op::UpsertMany => format!("upsert_many {} (half new)", thousands(sizes.upsert)),
-            Op::TagGetOrCreate => format!(
-                "tag get-or-create {} (half new)",
-                thousands(sizes.tags)
-            ),
+            Op::TagGetOrCreate => format!("tag get-or-create {} (half new)", thousands(sizes.tags)),
             Op::UpdateMany => format!("update_many {}", thousands(sizes.update)),
             Op::DeleteMany => format!("delete_many {}", thousands(sizes.delete)),
         }
@@ -149,7 +146,10 @@ pub enum Input {
     AddMany(Vec<NewPost>),
     Get(i64),
     /// `published = true`, newest `created_at` first, one page.
-    GetManyAndCount { limit: u64, offset: u64 },
+    GetManyAndCount {
+        limit: u64,
+        offset: u64,
+    },
     /// Existing rows carry their id; new rows (every other one) have none.
     UpsertMany(Vec<(Option<i64>, NewPost)>),
     /// Tag names: `as_unique` for each (every even one exists).

@@ -2,6 +2,7 @@
 //! `Tag::as_unique` in a `Session` for get-or-create, used as the README shows, on the
 //! models of `examples/blog` (keys and audit columns are the library's job).
 
+use super::Trace;
 use crate::Result;
 use crate::blog::{Tag, post};
 use crate::workload::{Input, NewPost, Outcome};
@@ -27,10 +28,10 @@ fn active(post: &NewPost) -> post::ActiveModel {
 }
 
 impl Library {
-    pub async fn connect(url: &str) -> Result<Library> {
-        Ok(Library {
-            db: advanced_alchemy::connect(url).await?,
-        })
+    pub async fn connect(url: &str, explain: bool) -> Result<(Library, Option<Trace>)> {
+        let mut db = advanced_alchemy::connect_with(super::pool_options(url)).await?;
+        let trace = explain.then(|| super::trace(&mut db));
+        Ok((Library { db }, trace))
     }
 
     pub async fn run(&self, input: &Input) -> Result<Outcome> {

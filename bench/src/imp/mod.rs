@@ -4,6 +4,10 @@
 //! (active models, arrays, Python objects) from the workload's [`Input`], the database
 //! calls, the transaction if it needs one, and turning the rows it gets back into its own
 //! types — what a caller of it would wait for.
+//!
+//! The Rust pools are made alike: sqlx's and SeaORM's default of pinging a connection
+//! before handing it out is off in all three (Python's SQLAlchemy pool does not ping
+//! either), so an operation costs its own statements and nothing else.
 
 mod library;
 mod python;
@@ -18,6 +22,31 @@ pub use sqlx::HandSqlx;
 
 use crate::Result;
 use crate::workload::{Input, Outcome};
+use sea_orm::{ConnectOptions, DatabaseConnection};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The statements a SeaORM connection ran (`--explain`): SQL text and time.
+pub type Trace = Arc<Mutex<Vec<(String, Duration)>>>;
+
+/// Records every statement `db` runs from now on.
+fn trace(db: &mut DatabaseConnection) -> Trace {
+    let trace: Trace = Arc::default();
+    let sink = Arc::clone(&trace);
+    db.set_metric_callback(move |info| {
+        if let Ok(mut log) = sink.lock() {
+            log.push((info.statement.sql.clone(), info.elapsed));
+        }
+    });
+    trace
+}
+
+/// The SeaORM pool settings of the library and plain SeaORM implementations.
+fn pool_options(url: &str) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url);
+    options.test_before_acquire(false);
+    options
+}
 
 /// Which implementation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

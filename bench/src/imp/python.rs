@@ -23,7 +23,9 @@ pub struct Python {
 
 fn message(input: &Input) -> Value {
     match input {
-        Input::InsertOne(p) => json!({"op": "insert_one", "post": [p.title, p.content, p.published]}),
+        Input::InsertOne(p) => {
+            json!({"op": "insert_one", "post": [p.title, p.content, p.published]})
+        }
         Input::AddMany(posts) => json!({
             "op": "add_many",
             "posts": posts.iter().map(|p| json!([p.title, p.content, p.published])).collect::<Vec<_>>(),
@@ -54,7 +56,12 @@ impl Python {
             .spawn()
             .map_err(|e| format!("starting {}: {e}", python.display()))?;
         let stdin = child.stdin.take().ok_or("no stdin for the Python child")?;
-        let stdout = BufReader::new(child.stdout.take().ok_or("no stdout for the Python child")?);
+        let stdout = BufReader::new(
+            child
+                .stdout
+                .take()
+                .ok_or("no stdout for the Python child")?,
+        );
         let mut python = Python {
             child,
             stdin,

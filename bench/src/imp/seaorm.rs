@@ -8,6 +8,7 @@
 //! `BackendNotSupported`), so the bulk writes there use `exec` and return no rows: less
 //! work than the other three do, which return the stored rows.
 
+use super::Trace;
 use super::seaorm_models::{post, tag};
 use crate::Result;
 use crate::workload::{Input, NewPost, Outcome};
@@ -43,10 +44,10 @@ fn active(post: &NewPost, now: DateTime<Utc>) -> post::ActiveModel {
 }
 
 impl PlainSeaOrm {
-    pub async fn connect(url: &str) -> Result<PlainSeaOrm> {
-        Ok(PlainSeaOrm {
-            db: Database::connect(url).await?,
-        })
+    pub async fn connect(url: &str, explain: bool) -> Result<(PlainSeaOrm, Option<Trace>)> {
+        let mut db = Database::connect(super::pool_options(url)).await?;
+        let trace = explain.then(|| super::trace(&mut db));
+        Ok((PlainSeaOrm { db }, trace))
     }
 
     pub async fn run(&self, input: &Input) -> Result<Outcome> {

@@ -31,7 +31,10 @@ pub(crate) use {post_columns, tag_columns};
 
 /// A stored post.
 #[derive(Debug)]
-#[expect(dead_code, reason = "decoded as a caller would; the benchmark only counts rows")]
+#[expect(
+    dead_code,
+    reason = "decoded as a caller would; the benchmark only counts rows"
+)]
 pub struct Post {
     pub id: i64,
     pub title: String,
@@ -44,7 +47,10 @@ pub struct Post {
 
 /// A stored tag.
 #[derive(Debug)]
-#[expect(dead_code, reason = "decoded as a caller would; the benchmark only counts rows")]
+#[expect(
+    dead_code,
+    reason = "decoded as a caller would; the benchmark only counts rows"
+)]
 pub struct Tag {
     pub id: i64,
     pub name: String,

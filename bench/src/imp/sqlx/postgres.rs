@@ -5,7 +5,7 @@
 use super::{Post, Tag, now, post_columns, tag_columns};
 use crate::Result;
 use crate::workload::Input;
-use sqlx::{FromRow, PgPool, Row};
+use sqlx::PgPool;
 
 pub struct Postgres {
     pub(super) pool: PgPool,
@@ -14,7 +14,10 @@ pub struct Postgres {
 impl Postgres {
     pub async fn connect(url: &str) -> Result<Postgres> {
         Ok(Postgres {
-            pool: PgPool::connect(url).await?,
+            pool: sqlx::pool::PoolOptions::new()
+                .test_before_acquire(false)
+                .connect(url)
+                .await?,
         })
     }
 
@@ -55,34 +58,35 @@ impl Postgres {
                 (posts.len(), None)
             }
             Input::Get(id) => {
-                let post: Post =
-                    sqlx::query_as(concat!("SELECT ", post_columns!(), " FROM post WHERE id = $1"))
-                        .bind(id)
-                        .fetch_one(pool)
-                        .await?;
+                let post: Post = sqlx::query_as(concat!(
+                    "SELECT ",
+                    post_columns!(),
+                    " FROM post WHERE id = $1"
+                ))
+                .bind(id)
+                .fetch_one(pool)
+                .await?;
                 drop(post);
                 (1, None)
             }
             Input::GetManyAndCount { limit, offset } => {
-                let rows = sqlx::query(concat!(
+                // the page and the total as two statements: measured faster than one
+                // with `COUNT(*) OVER ()`, which must keep every matching row for the window
+                let posts: Vec<Post> = sqlx::query_as(concat!(
                     "SELECT ",
                     post_columns!(),
-                    ", COUNT(*) OVER () FROM post WHERE published = $1 \
-                     ORDER BY created_at DESC LIMIT $2 OFFSET $3"
+                    " FROM post WHERE published = $1 ORDER BY created_at DESC LIMIT $2 OFFSET $3"
                 ))
                 .bind(true)
                 .bind(*limit as i64)
                 .bind(*offset as i64)
                 .fetch_all(pool)
                 .await?;
-                let total: i64 = match rows.first() {
-                    Some(row) => row.try_get(7)?,
-                    None => 0,
-                };
-                let posts = rows
-                    .iter()
-                    .map(Post::from_row)
-                    .collect::<sqlx::Result<Vec<_>>>()?;
+                let total: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM post WHERE published = $1")
+                        .bind(true)
+                        .fetch_one(pool)
+                        .await?;
                 (posts.len(), Some(total as u64))
             }
             Input::UpsertMany(rows) => {
