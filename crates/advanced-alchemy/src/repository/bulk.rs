@@ -26,6 +26,9 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
+/// Rows per statement of the `CASE WHEN pk = … THEN …` update (see `update_many`).
+const CASE_ROWS: usize = 250;
+
 impl<E, C> Repository<'_, E, C>
 where
     E: Base,
@@ -123,7 +126,8 @@ where
     /// One `UPDATE` per chunk: on PostgreSQL and SQLite a join of the table to the new
     /// values by key, when the rows set the same columns; otherwise (and on MySQL)
     /// `UPDATE … SET col = CASE WHEN pk = … THEN … ELSE col END … WHERE pk IN (…)`, where a
-    /// column a row does not set keeps its value. A key that matches no row —
+    /// column a row does not set keeps its value, at most 250 rows per statement (its
+    /// cost grows with the square of the rows). A key that matches no row —
     /// or a soft-deleted one, unless [`include_deleted`](Self::include_deleted) — is
     /// skipped and missing from the result (as in the Python library, which returns the
     /// updated rows only); compare lengths to detect it. A key given twice is updated
@@ -215,8 +219,21 @@ where
                 })
                 .max()
                 .unwrap_or(1);
+            // The CASE form tests every WHEN for every row, so its cost grows with the square
+            // of the chunk: it gets small chunks (on MariaDB, 5,000 rows took 0.98 s in one
+            // statement and 0.11 s in chunks of 250). The join form takes them whole.
+            let mut per_chunk = self.rows_per_chunk(binds);
+            let shape = |am: &E::ActiveModel| -> Vec<bool> {
+                E::Column::iter()
+                    .map(|c| sets(am, c) && !has(&pk, c))
+                    .collect()
+            };
+            let uniform = distinct.windows(2).all(|w| shape(&w[0]) == shape(&w[1]));
+            if !(uniform && conn.support_returning()) {
+                per_chunk = per_chunk.min(CASE_ROWS);
+            }
             let mut updated: HashMap<Key, E::Model> = HashMap::new();
-            for chunk in distinct.chunks(self.rows_per_chunk(binds)) {
+            for chunk in distinct.chunks(per_chunk) {
                 for model in self.update_chunk(conn, chunk).await? {
                     updated.insert(model_key::<E>(&model, &pk), model);
                 }
