@@ -33,6 +33,15 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| std::env::consts::ARCH.to_owned())
 }
 
+/// The machine's CPUs (not those this process may use: `scripts/bench` pins it to one).
+fn cores() -> usize {
+    read("/proc/cpuinfo")
+        .map(|info| info.lines().filter(|l| l.starts_with("processor")).count())
+        .filter(|n| *n > 0)
+        .or_else(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+        .unwrap_or(1)
+}
+
 fn memory_gib() -> Option<f64> {
     let info = read("/proc/meminfo")?;
     let kib: f64 = info
@@ -64,16 +73,22 @@ fn os() -> String {
 pub fn machine() -> Value {
     json!({
         "cpu": cpu_model(),
-        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        "cores": cores(),
         "memory_gib": memory_gib(),
         "os": os(),
+        "pinned": std::env::var("AA_BENCH_PIN").ok(),
     })
 }
 
 /// One line for humans: `Intel Xeon …, 2 cores, 23.4 GiB, Debian 12`.
 pub fn summary(machine: &Value) -> String {
+    let pinned = if machine["pinned"].is_string() {
+        " (run on one of them)"
+    } else {
+        ""
+    };
     format!(
-        "{}, {} cores, {} GiB RAM, {}",
+        "{}, {} cores{pinned}, {} GiB RAM, {}",
         machine["cpu"].as_str().unwrap_or("?"),
         machine["cores"],
         machine["memory_gib"],

@@ -13,6 +13,10 @@
 //! Server URLs name a superuser; the benchmark creates (and drops) its own database there.
 //! No timing is asserted anywhere: a run fails only when an implementation errs or
 //! returns other rows than the rest.
+//!
+//! One tokio thread (`current_thread`): the operations run one at a time, and a single
+//! thread keeps the hand-offs between the runtime and sqlx's SQLite worker threads the
+//! same for every implementation.
 
 #[path = "../../examples/blog/models.rs"]
 #[allow(
@@ -350,7 +354,7 @@ async fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() {
     let outcome = match parse_args() {
         Ok(args) => run(args).await,

@@ -1,7 +1,8 @@
 //! The measuring loop: for one operation, a warm-up repetition per implementation (not
 //! recorded; it fills statement caches and tells how long a repetition takes), then
-//! repetitions taken round-robin across the implementations, so drift in the database
-//! (autovacuum, the WAL, the page cache) falls on all of them alike. Each implementation
+//! repetitions taken in rounds across the implementations, in a new (pseudo-random)
+//! order each round, so drift in the database (autovacuum, the WAL, the page cache) and
+//! in the machine (CPU caches another process evicted) falls on all of them alike. Each implementation
 //! gets as many repetitions as fit its time budget, within the plan's bounds. Every
 //! repetition is checked: all four must return the same number of rows.
 
@@ -22,8 +23,8 @@ pub struct Plan {
 
 impl Plan {
     pub const FULL: Plan = Plan {
-        min_reps: 5,
-        budget: Duration::from_secs(3),
+        min_reps: 7,
+        budget: Duration::from_secs(4),
     };
     pub const QUICK: Plan = Plan {
         min_reps: 2,
@@ -184,10 +185,21 @@ pub async fn measure(
         }
     }
     let rounds = wanted.iter().copied().max().unwrap_or(0);
+    let mut order: Vec<usize> = (0..impls.len()).collect();
+    let mut seed = 0x2545_F491_4F6C_DD1D_u64 ^ op as u64;
     for rep in 1..=rounds {
-        for (i, imp) in impls.iter_mut().enumerate() {
+        // a new order every round: no implementation always runs right after the same
+        // other one (whose code, connections and CPU caches it may share or evict — after
+        // the Python process, the CPU's caches are cold)
+        for k in (1..order.len()).rev() {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            order.swap(k, (seed % (k as u64 + 1)) as usize);
+        }
+        for &i in &order {
             if measured[i].samples.len() < wanted[i] {
-                let elapsed = once(op, rep, workload, fixtures, imp).await?;
+                let elapsed = once(op, rep, workload, fixtures, &mut impls[i]).await?;
                 measured[i].samples.push(elapsed);
             }
         }

@@ -2,6 +2,10 @@
 //! statement whose text depends only on its row count (built once, then reused). Bulk
 //! operations run in one transaction: one commit, not one per statement.
 //!
+//! Rows come back as raw rows and are decoded afterwards: `query_as` decodes while
+//! sqlx's SQLite worker thread is still sending rows, and that hand-off made a
+//! 10,000-row insert 80 ms instead of 59 ms.
+//!
 //! Plain `?` parameters only: numbered ones (`?1` shared by all rows) bind fewer values
 //! but make sqlx look each parameter up by name (`sqlite3_bind_parameter_name`, a linear
 //! scan), which made a 10,000-row insert three times slower.
@@ -9,7 +13,8 @@
 use super::{Post, Tag, now, post_columns, tag_columns};
 use crate::Result;
 use crate::workload::Input;
-use sqlx::{AssertSqlSafe, SqlitePool};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, FromRow, SqlitePool};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -73,10 +78,18 @@ fn build(stmt: Stmt, rows: usize) -> String {
     }
 }
 
+/// Rows fetched whole, then decoded.
+fn decode<T: for<'r> FromRow<'r, SqliteRow>>(rows: Vec<SqliteRow>) -> sqlx::Result<Vec<T>> {
+    rows.iter().map(T::from_row).collect()
+}
+
 impl Sqlite {
     pub async fn connect(url: &str) -> Result<Sqlite> {
         Ok(Sqlite {
+            // one connection, as SeaORM opens for SQLite: its page cache and statement
+            // cache stay warm (ten pooled connections made this the slowest of the three)
             pool: sqlx::pool::PoolOptions::new()
+                .max_connections(1)
                 .test_before_acquire(false)
                 .connect(url)
                 .await?,
@@ -115,7 +128,7 @@ impl Sqlite {
                 let mut tx = self.pool.begin().await?;
                 let mut posts: Vec<Post> = Vec::with_capacity(new.len());
                 for chunk in new.chunks(CHUNK) {
-                    let mut query = sqlx::query_as(self.sql(Stmt::Insert, chunk.len()));
+                    let mut query = sqlx::query(self.sql(Stmt::Insert, chunk.len()));
                     for p in chunk {
                         query = query
                             .bind(&p.title)
@@ -124,7 +137,7 @@ impl Sqlite {
                             .bind(now)
                             .bind(now);
                     }
-                    posts.extend(query.fetch_all(&mut *tx).await?);
+                    posts.extend(decode(query.fetch_all(&mut *tx).await?)?);
                 }
                 tx.commit().await?;
                 (posts.len(), None)
@@ -167,7 +180,7 @@ impl Sqlite {
                 let mut tx = self.pool.begin().await?;
                 let mut posts: Vec<Post> = Vec::with_capacity(rows.len());
                 for chunk in rows.chunks(CHUNK) {
-                    let mut query = sqlx::query_as(self.sql(Stmt::Upsert, chunk.len()));
+                    let mut query = sqlx::query(self.sql(Stmt::Upsert, chunk.len()));
                     for (id, p) in chunk {
                         query = query
                             .bind(*id)
@@ -177,7 +190,7 @@ impl Sqlite {
                             .bind(now)
                             .bind(now);
                     }
-                    posts.extend(query.fetch_all(&mut *tx).await?);
+                    posts.extend(decode(query.fetch_all(&mut *tx).await?)?);
                 }
                 tx.commit().await?;
                 (posts.len(), None)
@@ -198,11 +211,11 @@ impl Sqlite {
                 }
                 let mut tags: Vec<Tag> = Vec::with_capacity(names.len());
                 for chunk in slugs.chunks(CHUNK) {
-                    let mut query = sqlx::query_as(self.sql(Stmt::TagSelect, chunk.len()));
+                    let mut query = sqlx::query(self.sql(Stmt::TagSelect, chunk.len()));
                     for slug in chunk {
                         query = query.bind(slug);
                     }
-                    tags.extend(query.fetch_all(&mut *tx).await?);
+                    tags.extend(decode(query.fetch_all(&mut *tx).await?)?);
                 }
                 tx.commit().await?;
                 (tags.len(), None)
@@ -212,11 +225,11 @@ impl Sqlite {
                 let mut tx = self.pool.begin().await?;
                 let mut posts: Vec<Post> = Vec::with_capacity(rows.len());
                 for chunk in rows.chunks(CHUNK) {
-                    let mut query = sqlx::query_as(self.sql(Stmt::Update, chunk.len()));
+                    let mut query = sqlx::query(self.sql(Stmt::Update, chunk.len()));
                     for (id, title) in chunk {
                         query = query.bind(id).bind(title).bind(now);
                     }
-                    posts.extend(query.fetch_all(&mut *tx).await?);
+                    posts.extend(decode(query.fetch_all(&mut *tx).await?)?);
                 }
                 tx.commit().await?;
                 (posts.len(), None)
@@ -225,11 +238,11 @@ impl Sqlite {
                 let mut tx = self.pool.begin().await?;
                 let mut posts: Vec<Post> = Vec::with_capacity(ids.len());
                 for chunk in ids.chunks(CHUNK) {
-                    let mut query = sqlx::query_as(self.sql(Stmt::Delete, chunk.len()));
+                    let mut query = sqlx::query(self.sql(Stmt::Delete, chunk.len()));
                     for id in chunk {
                         query = query.bind(id);
                     }
-                    posts.extend(query.fetch_all(&mut *tx).await?);
+                    posts.extend(decode(query.fetch_all(&mut *tx).await?)?);
                 }
                 tx.commit().await?;
                 (posts.len(), None)
