@@ -55,8 +55,8 @@ fn tick_label(t: f64) -> String {
     }
 }
 
-/// The SVG for `results`; `footer` says where and when it ran.
-pub fn svg(results: &[BackendResult], sizes: &Sizes, footer: &str) -> String {
+/// The SVG for `results`; the `footer` lines say where and when it ran.
+pub fn svg(results: &[BackendResult], sizes: &Sizes, footer: &[String]) -> String {
     let ratios: Vec<f64> = results
         .iter()
         .flat_map(|b| b.ops.iter())
@@ -77,7 +77,8 @@ pub fn svg(results: &[BackendResult], sizes: &Sizes, footer: &str) -> String {
 
     let group_h = BARS.len() as f64 * (BAR_H + BAR_GAP) + GROUP_GAP;
     let panel_h = |b: &BackendResult| 48.0 + b.ops.len() as f64 * group_h;
-    let height = 96.0 + results.iter().map(panel_h).sum::<f64>() + 40.0;
+    let height =
+        96.0 + results.iter().map(panel_h).sum::<f64>() + 24.0 + 16.0 * footer.len() as f64;
 
     let mut s = String::new();
     let _ = writeln!(
@@ -163,12 +164,14 @@ pub fn svg(results: &[BackendResult], sizes: &Sizes, footer: &str) -> String {
         }
         y += panel_h(backend);
     }
-    let _ = writeln!(
-        s,
-        r##"<text x="16" y="{:.1}" fill="#6b7280" font-size="11">{}</text>"##,
-        height - 16.0,
-        escape(footer)
-    );
+    for (i, line) in footer.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r##"<text x="16" y="{:.1}" fill="#6b7280" font-size="11">{}</text>"##,
+            height - 16.0 * (footer.len() - i) as f64 + 4.0,
+            escape(line)
+        );
+    }
     s.push_str("</svg>\n");
     s
 }

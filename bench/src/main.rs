@@ -321,14 +321,17 @@ async fn run(args: Args) -> Result<()> {
         (None, false) => Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("results")),
         (None, true) => None,
     };
-    let footer = format!(
-        "{} · {} · {} {} · {}",
+    let footer = [
         machine::summary(&info.machine),
-        info.rust["rustc"].as_str().unwrap_or("rustc ?"),
-        mode,
-        info.rust["profile"].as_str().unwrap_or("?"),
-        json["generated_at"].as_str().unwrap_or("")
-    );
+        format!(
+            "{} · {} run, {} build, commit {} · {}",
+            info.rust["rustc"].as_str().unwrap_or("rustc ?"),
+            mode,
+            info.rust["profile"].as_str().unwrap_or("?"),
+            info.rust["commit"].as_str().unwrap_or("?"),
+            json["generated_at"].as_str().unwrap_or("")
+        ),
+    ];
     let svg = chart::svg(&results, &sizes, &footer);
     match out {
         Some(dir) => {
