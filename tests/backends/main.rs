@@ -19,6 +19,7 @@ mod relations;
 mod repository;
 mod schema;
 mod session;
+mod types_datetime;
 mod types_encrypted;
 mod types_password;
 mod unique;

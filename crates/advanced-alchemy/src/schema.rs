@@ -101,8 +101,14 @@ impl TableSchema {
             }
             let is_pk = pk.iter().any(|k| k.as_str() == name);
             let mut ty = def.get_column_type().clone();
-            if matches!(ty, ColumnType::TimestampWithTimeZone) && backend == DbBackend::MySql {
-                ty = ColumnType::custom("datetime(6)");
+            // DateTimeUTC: as SQLAlchemy declares it (`DATETIME` on SQLite, holding its UTC
+            // text), but with microseconds on MySQL, where Python's `DATETIME` drops them
+            if matches!(ty, ColumnType::TimestampWithTimeZone) {
+                match backend {
+                    DbBackend::MySql => ty = ColumnType::custom("datetime(6)"),
+                    DbBackend::Sqlite => ty = ColumnType::custom("DATETIME"),
+                    _ => {}
+                }
             }
             // a string of the largest length (`varchar` on PostgreSQL and SQLite, e.g. an
             // `EncryptedString`) is `TEXT` on MySQL, as Python's Advanced Alchemy declares

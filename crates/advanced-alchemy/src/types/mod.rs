@@ -1,6 +1,9 @@
 //! Column types: values with more meaning than their SQL type, usable as fields of a
 //! SeaORM model like any `String` or `i64`.
 //!
+//! * [`DateTimeUTC`]: an always-UTC timestamp to the microsecond, stored as Python's
+//!   `DateTimeUTC` stores it (`timestamptz`; SQLAlchemy's UTC text on SQLite); the audit
+//!   and soft-delete columns use it.
 //! * [`PasswordHash`]: an Argon2 password hash, stored as its PHC string in a
 //!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
@@ -20,9 +23,11 @@
 //! ```
 
 mod argon2_hasher;
+pub(crate) mod datetime;
 pub mod encrypted;
 mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
+pub use datetime::DateTimeUTC;
 pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
 pub use password_hash::PasswordHash;
