@@ -11,6 +11,7 @@ mod support;
 mod audit;
 mod bases;
 mod bulk;
+mod crosslang;
 mod errors;
 mod filter_props;
 mod filters;

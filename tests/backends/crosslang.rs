@@ -1,0 +1,204 @@
+//! One database, two languages: the real Python Advanced Alchemy (installed by
+//! scripts/test into a private virtualenv, `AA_TEST_PYTHON`) and this library write the
+//! rows of tests/fixtures/crosslang.json into one table, and each reads the other's.
+//! tests/python/crosslang.py is the Python half; it also compares the stored bytes of its
+//! rows and ours.
+//!
+//! Both schemas are tried: the table as Python creates it and as `create_all` creates it.
+
+use crate::support::{Backend, TestDb};
+use advanced_alchemy::repository::Repository;
+use advanced_alchemy::types::{
+    Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, Keyring, PasswordHash,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait};
+use std::sync::LazyLock;
+
+pub struct XlKey;
+
+impl EncryptionKey for XlKey {
+    fn keyring() -> &'static Keyring {
+        static KEYS: LazyLock<Keyring> =
+            LazyLock::new(|| Keyring::fernet(spec()["key"].as_str().expect("key")));
+        &KEYS
+    }
+}
+
+pub mod xl_record {
+    use advanced_alchemy::types::{DateTimeUTC, EncryptedString, EncryptedText, PasswordHash};
+    use sea_orm::entity::prelude::*;
+
+    #[advanced_alchemy::model(UUIDv7AuditBase)]
+    #[sea_orm::model]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "xl_record")]
+    pub struct Model {
+        pub label: String,
+        pub origin: String,
+        pub happened_at: DateTimeUTC,
+        pub maybe_at: Option<DateTimeUTC>,
+        pub secret: EncryptedString<super::XlKey>,
+        pub notes: EncryptedText<super::XlKey>,
+        pub password: PasswordHash,
+    }
+}
+
+fn spec() -> &'static serde_json::Value {
+    static SPEC: LazyLock<serde_json::Value> = LazyLock::new(|| {
+        let text = std::fs::read_to_string(spec_path()).expect("tests/fixtures/crosslang.json");
+        serde_json::from_str(&text).expect("crosslang.json")
+    });
+    &SPEC
+}
+
+fn spec_path() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/crosslang.json").to_owned()
+}
+
+fn rows() -> &'static [serde_json::Value] {
+    spec()["rows"].as_array().expect("rows")
+}
+
+fn text<'a>(row: &'a serde_json::Value, field: &str) -> &'a str {
+    row[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("{field} in {row}"))
+}
+
+fn instant(row: &serde_json::Value, field: &str) -> Option<DateTimeUTC> {
+    row[field]
+        .as_str()
+        .map(|s| DateTimeUTC::parse(s).unwrap_or_else(|| panic!("{field}: {s}")))
+}
+
+/// The database's URL for SQLAlchemy, with the pure-Python drivers of requirements.txt.
+fn sqlalchemy_url(t: &TestDb) -> String {
+    match t.backend {
+        Backend::Sqlite => {
+            let path = t.url.trim_start_matches("sqlite://");
+            let path = path.split('?').next().unwrap_or(path);
+            format!("sqlite:///{path}")
+        }
+        Backend::Postgres => t.url.replacen("postgres://", "postgresql+pg8000://", 1),
+        Backend::MySql => t.url.replacen("mysql://", "mysql+pymysql://", 1),
+    }
+}
+
+/// Runs `crosslang.py <command>` on this database; panics with its output on failure.
+async fn python(t: &TestDb, command: &str) -> String {
+    let interpreter = std::env::var("AA_TEST_PYTHON").unwrap_or_else(|_| {
+        panic!(
+            "AA_TEST_PYTHON is not set: run scripts/test, which installs Python's Advanced \
+             Alchemy into a virtualenv (tests/python/requirements.txt)"
+        )
+    });
+    let args = [
+        concat!(env!("CARGO_MANIFEST_DIR"), "/python/crosslang.py").to_owned(),
+        command.to_owned(),
+        sqlalchemy_url(t),
+        spec_path(),
+    ];
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(&interpreter)
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {interpreter}: {e}"))
+    })
+    .await
+    .expect("python thread");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "crosslang.py {command} failed on {:?}:\n{stdout}\n{}",
+        t.backend,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// Reads Python's rows: every value equals the spec. `whole_seconds`: the table is
+/// Python's on MySQL, whose `DATETIME` has no fractional seconds.
+async fn read_python_rows(t: &TestDb, whole_seconds: bool) {
+    let stored = Repository::<xl_record::Entity, _>::new(&t.db)
+        .get_many(xl_record::Column::Origin.eq("python"))
+        .await
+        .expect("read Python's rows");
+    assert_eq!(stored.len(), rows().len());
+    let cut = |v: DateTimeUTC| -> DateTimeUTC {
+        if whole_seconds {
+            DateTimeUTC::from(chrono::DateTime::from_timestamp(v.timestamp(), 0).expect("date"))
+        } else {
+            v
+        }
+    };
+    for spec in rows() {
+        let label = text(spec, "label");
+        let row = stored
+            .iter()
+            .find(|r| r.label == label)
+            .unwrap_or_else(|| panic!("Python row {label}"));
+        let expected_at = instant(spec, "happened_at").map(cut);
+        assert_eq!(Some(row.happened_at), expected_at, "{label}.happened_at");
+        assert_eq!(
+            row.maybe_at,
+            instant(spec, "maybe_at").map(cut),
+            "{label}.maybe_at"
+        );
+        assert_eq!(row.secret.expose(), text(spec, "secret"), "{label}.secret");
+        assert_eq!(row.notes.expose(), text(spec, "notes"), "{label}.notes");
+        let password = text(spec, "password");
+        assert!(row.password.verify(password), "{label}: Python's hash");
+        assert!(!row.password.verify(&format!("{password}x")));
+        assert!(row.created_at <= DateTimeUTC::now() && row.updated_at >= row.created_at);
+        assert!(!row.id.is_nil());
+    }
+}
+
+/// Writes the spec's rows as this library writes them.
+async fn write_rust_rows(t: &TestDb) {
+    // cheap parameters keep the suite fast; Python reads them from the PHC string
+    let hasher = Argon2Hasher::new()
+        .with_memory_cost(1024)
+        .with_time_cost(1)
+        .with_parallelism(1);
+    let models = rows()
+        .iter()
+        .map(|spec| xl_record::ActiveModel {
+            label: Set(text(spec, "label").to_owned()),
+            origin: Set("rust".into()),
+            happened_at: Set(instant(spec, "happened_at").expect("happened_at")),
+            maybe_at: Set(instant(spec, "maybe_at")),
+            secret: Set(EncryptedString::new(text(spec, "secret")).expect("secret")),
+            notes: Set(EncryptedText::new(text(spec, "notes")).expect("notes")),
+            password: Set(PasswordHash::hash(text(spec, "password"), &hasher).expect("hash")),
+            ..Default::default()
+        })
+        .collect::<Vec<_>>();
+    Repository::<xl_record::Entity, _>::new(&t.db)
+        .add_many(models)
+        .await
+        .expect("write Rust rows");
+}
+
+async fn python_creates_the_table(t: TestDb) {
+    t.db.execute_unprepared("DROP TABLE xl_record")
+        .await
+        .expect("drop create_all's table");
+    python(&t, "create").await;
+    python(&t, "write").await;
+    read_python_rows(&t, t.backend == Backend::MySql).await;
+    write_rust_rows(&t).await;
+    let report = python(&t, "check").await;
+    assert!(report.contains("checked 3 Rust rows"), "{report}");
+}
+
+async fn rust_creates_the_table(t: TestDb) {
+    python(&t, "write").await;
+    read_python_rows(&t, false).await;
+    write_rust_rows(&t).await;
+    let report = python(&t, "check").await;
+    assert!(report.contains("checked 3 Rust rows"), "{report}");
+}
+
+crate::backend_tests!(on_disk: python_creates_the_table, rust_creates_the_table);
