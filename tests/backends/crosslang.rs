@@ -149,7 +149,7 @@ async fn read_python_rows(t: &TestDb, whole_seconds: bool) {
         assert_eq!(row.notes.expose(), text(spec, "notes"), "{label}.notes");
         let password = text(spec, "password");
         assert!(row.password.verify(password), "{label}: Python's hash");
-        assert!(!row.password.verify(&format!("{password}x")));
+        assert!(!row.password.verify(format!("{password}x")));
         assert!(row.created_at <= DateTimeUTC::now() && row.updated_at >= row.created_at);
         assert!(!row.id.is_nil());
     }
