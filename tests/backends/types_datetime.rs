@@ -24,6 +24,7 @@ pub mod typ_dt_event {
     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
     #[sea_orm(table_name = "typ_dt_event")]
     pub struct Model {
+        #[sea_orm(unique)]
         pub name: String,
         pub starts_at: DateTimeUTC,
         pub ends_at: Option<DateTimeUTC>,
@@ -361,7 +362,44 @@ async fn session_time_zone_does_not_matter(t: TestDb) {
     );
 }
 
+/// `get_and_update`/`get_or_upsert` compare the data with the stored row: an equal
+/// instant is no change, whatever form each side was written in.
+async fn matching_sees_equal_instants(t: TestDb) {
+    let saved = add(&t, "m", "2024-03-04 05:06:07.080910", None).await;
+    let data = || event::ActiveModel {
+        name: Set("m".into()),
+        starts_at: Set(at("2024-03-04 05:06:07.080910")),
+        ends_at: Set(None),
+        ..Default::default()
+    };
+    let (row, updated) = events(&t)
+        .get_and_update(data(), &[event::Column::Name])
+        .await
+        .expect("get_and_update");
+    assert!(!updated, "an equal instant is not a change");
+    assert_eq!(row, saved);
+    let (row, created) = events(&t)
+        .get_or_upsert(
+            data(),
+            &[event::Column::Name, event::Column::StartsAt],
+            false,
+        )
+        .await
+        .expect("get_or_upsert by the timestamp");
+    assert!(!created);
+    assert_eq!(row.id, saved.id);
+    let mut later = data();
+    later.starts_at = Set(at("2024-03-04 05:06:07.080911"));
+    let (row, updated) = events(&t)
+        .get_and_update(later, &[event::Column::Name])
+        .await
+        .expect("get_and_update");
+    assert!(updated);
+    assert_eq!(row.starts_at, at("2024-03-04 05:06:07.080911"));
+}
+
 crate::backend_tests!(
+    matching_sees_equal_instants,
     stores_what_python_stores,
     round_trips_to_the_microsecond,
     sorts_in_time_order,

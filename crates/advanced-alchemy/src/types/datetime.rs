@@ -26,7 +26,9 @@
 //! * the [`filters`](crate::filters), query-string filters and keyset pages.
 //!
 //! Conditions written by hand with SeaORM on SQLite or MySQL take
-//! `value.for_backend(db.get_database_backend())`:
+//! `value.for_backend(db.get_database_backend())`, and so do values given to SeaORM
+//! paths that skip save hooks (`Entity::insert_many`, `update_many().col_expr(…)`; on
+//! MySQL, whose `DATETIME` refuses the offset, they fail loudly without it):
 //!
 //! ```
 //! # mod event { use sea_orm::entity::prelude::*;
