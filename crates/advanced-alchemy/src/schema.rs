@@ -11,8 +11,10 @@
 //!   rowid (`INTEGER PRIMARY KEY`) on SQLite;
 //! * timezone-aware timestamps are `timestamptz` on PostgreSQL and `DATETIME(6)` on MySQL
 //!   (microseconds kept; MySQL's `TIMESTAMP` would round to seconds and stop at 2038);
-//! * `JSONB` columns ([`JsonB`](crate::types::JsonB)) are `jsonb` on PostgreSQL, `json`
-//!   on MySQL and `TEXT` on SQLite, as Python's `JsonB`;
+//! * UUIDs ([`GUID`](crate::types::GUID), the keys of UUID models) are `uuid` on
+//!   PostgreSQL and `BINARY(16)` on MySQL and SQLite, as Python's `GUID`; `JSONB` columns
+//!   ([`JsonB`](crate::types::JsonB)) are `jsonb` on PostgreSQL, `json` on MySQL and
+//!   `TEXT` on SQLite;
 //! * tables of UUID and nanoid models get the nullable `sa_orm_sentinel` column that the
 //!   Python library's bases declare ([`SENTINEL_COLUMN`]), so both sides create one table.
 //!
@@ -112,6 +114,11 @@ impl TableSchema {
             // utf8mb4 row can hold
             if matches!(ty, ColumnType::String(StringLen::Max)) && backend == DbBackend::MySql {
                 ty = ColumnType::Text;
+            }
+            // Python's GUID is 16 raw bytes outside PostgreSQL: `binary(16)`, where
+            // sea-query writes `uuid_text` on SQLite (MySQL: `binary(16)` already)
+            if matches!(ty, ColumnType::Uuid) && backend == DbBackend::Sqlite {
+                ty = ColumnType::custom("binary(16)");
             }
             // Python's JsonB keeps its text in SQLite as written: TEXT (sea-query writes
             // `jsonb_text`; `jsonb` on PostgreSQL and `json` on MySQL are Python's too)
