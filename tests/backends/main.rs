@@ -20,6 +20,8 @@ mod repository;
 mod schema;
 mod session;
 mod types_encrypted;
+mod types_guid;
+mod types_json;
 mod types_password;
 mod unique;
 mod upsert;
