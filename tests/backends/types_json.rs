@@ -95,6 +95,18 @@ fn row(label: &str, settings: Settings) -> json_doc::ActiveModel {
     }
 }
 
+/// `model`, after checking that its row is gone.
+async fn repo_get_gone(
+    repo: &Repository<'_, json_doc::Entity>,
+    model: json_doc::Model,
+) -> json_doc::Model {
+    assert!(matches!(
+        repo.get(model.id).await,
+        Err(Error::NotFound { .. })
+    ));
+    model
+}
+
 fn docs(t: &TestDb) -> Repository<'_, json_doc::Entity> {
     Repository::new(&t.db)
 }
@@ -211,6 +223,27 @@ async fn json_round_trip(t: TestDb) {
         .await
         .expect("upsert by key");
     assert_eq!(*by_key.numbers, [2.5]);
+
+    // get_or_upsert (an insert, then the row found) and delete read it back too
+    let (got, created) = repo
+        .get_or_upsert(row("e", empty()), &[json_doc::Column::Label], true)
+        .await
+        .expect("get_or_upsert");
+    assert!(created);
+    assert_eq!(*got.settings, empty());
+    let (again, created) = repo
+        .get_or_upsert(row("e", dark()), &[json_doc::Column::Label], false)
+        .await
+        .expect("get_or_upsert existing");
+    assert!(!created);
+    assert_eq!(again, got);
+    let (changed, _) = repo
+        .get_or_upsert(row("e", dark()), &[json_doc::Column::Label], true)
+        .await
+        .expect("get_or_upsert update");
+    assert_eq!((changed.id, &*changed.settings), (got.id, &dark()));
+    let deleted = repo.delete(got.id).await.expect("delete");
+    assert_eq!(deleted, repo_get_gone(&repo, changed).await);
 
     // and back to NULL
     let mut clear = updated.into_active_model();

@@ -98,14 +98,19 @@ const JSONB: &str = "jsonb";
 /// JSON numbers. A stored value that is not JSON or does not deserialize into `T` is
 /// [`Error::Decode`] naming the column (through SeaORM, `DbErr::Type`), never a panic.
 ///
+/// PostgreSQL's `jsonb` (like MySQL 8's `JSON`; MariaDB keeps the text) stores the
+/// value, not the text: it reorders keys, drops duplicate keys and has no negative
+/// zero, so `-0.0` reads back as `0.0` there, as it would in Python.
+///
 /// ## Querying
 /// [`NullFilter`](crate::filters::NullFilter) and
 /// [`NotNullFilter`](crate::filters::NotNullFilter) work (they test SQL `NULL`, not a
 /// JSON `null`). Equality on a JSON column is not meaningful across backends: PostgreSQL
 /// compares `jsonb` values, MySQL/MariaDB and SQLite compare text, so key order and
 /// spacing matter there. Filter on other columns, or use the backend's JSON functions in
-/// a SeaORM condition (`Expr::cust`). [`FilterSchema`](crate::filters::params::FilterSchema)
-/// leaves JSON columns out of query-string filters.
+/// a SeaORM condition (`Expr::cust`). In query-string filters
+/// ([`FilterSchema`](crate::filters::params::FilterSchema)) a JSON column takes
+/// `__isnull` only and does not sort.
 ///
 /// ## Writing a value that cannot be serialised
 /// If `T`'s `Serialize` fails (a map whose keys are not strings or numbers, a custom
@@ -617,9 +622,12 @@ fn stored_json<I: ColIdx>(
                 .map_err(decode_err),
         };
     }
-    Err(TryGetError::DbErr(DbErr::Type(format!(
-        "JsonB<{expected}> reads rows of the sqlx drivers only"
-    ))))
+    // other rows (SeaORM's mock and proxy connections): text, or SeaORM's own JSON
+    match Option::<String>::try_get_by(res, index) {
+        Ok(text) => Ok(text),
+        Err(_) => Option::<serde_json::Value>::try_get_by(res, index)
+            .map(|json| json.map(|json| json.to_string())),
+    }
 }
 
 #[cfg(test)]
