@@ -10,6 +10,12 @@
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
 //!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
 //!   XChaCha20-Poly1305), with key rotation.
+//! * [`JsonB<T>`]: any serde type in a JSON column (`jsonb` on PostgreSQL, `JSON` on
+//!   MySQL/MariaDB, `TEXT` on SQLite), written as the text Python's `json.dumps` writes
+//!   ([`to_python_json`]); a stored value that does not fit `T` is
+//!   [`Error::Decode`](crate::Error::Decode) naming the column.
+//! * [`GUID`]: [`uuid::Uuid`], stored as Python's `GUID` stores it: native `uuid` on
+//!   PostgreSQL, 16 raw bytes (`BINARY(16)`) on MySQL/MariaDB and SQLite.
 //!
 //! More of the Python library's column types will follow here.
 //!
@@ -25,9 +31,13 @@
 mod argon2_hasher;
 pub(crate) mod datetime;
 pub mod encrypted;
+mod guid;
+mod json;
 mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
 pub use datetime::DateTimeUTC;
 pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
+pub use guid::GUID;
+pub use json::{JsonB, to_python_json};
 pub use password_hash::PasswordHash;
