@@ -398,7 +398,33 @@ async fn matching_sees_equal_instants(t: TestDb) {
     assert_eq!(row.starts_at, at("2024-03-04 05:06:07.080911"));
 }
 
+/// Text that is no timestamp: SQLite stores it, and reading it is `Error::Decode` naming
+/// the column; PostgreSQL and MySQL refuse it when it is written.
+async fn garbage_is_a_typed_error(t: TestDb) {
+    let stamp = "'2024-01-01 00:00:00.000000'";
+    let insert = t
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO typ_dt_event (name, starts_at, created_at, updated_at) VALUES ('bad', 'not a date', {stamp}, {stamp})"
+        ))
+        .await;
+    if t.backend != Backend::Sqlite {
+        assert!(insert.is_err(), "{:?} stored 'not a date' as a timestamp", t.backend);
+        return;
+    }
+    insert.expect("SQLite stores any text");
+    let id = t.scalar("SELECT id FROM typ_dt_event WHERE name = 'bad'").await;
+    match events(&t).get(id).await {
+        Err(advanced_alchemy::Error::Decode { column, expected, .. }) => {
+            assert_eq!(column.as_deref(), Some("starts_at"));
+            assert_eq!(expected, "DateTimeUTC");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
 crate::backend_tests!(
+    garbage_is_a_typed_error,
     matching_sees_equal_instants,
     stores_what_python_stores,
     round_trips_to_the_microsecond,

@@ -420,10 +420,19 @@ impl TryGetable for DateTimeUTC {
         #[cfg(not(feature = "postgres"))]
         let postgres = false;
         let form = if postgres { Form::Offset } else { Form::Naive };
-        DateTime::<Utc>::try_get_by(res, index).map(|at| Self {
-            form,
-            ..Self::from(at)
-        })
+        match DateTime::<Utc>::try_get_by(res, index) {
+            Ok(at) => Ok(Self {
+                form,
+                ..Self::from(at)
+            }),
+            // text that is no timestamp (a SQLite cell): Error::Decode naming the column
+            Err(TryGetError::DbErr(e)) => Err(TryGetError::DbErr(crate::error::decode_db_err(
+                index.as_str(),
+                "DateTimeUTC",
+                e.to_string(),
+            ))),
+            Err(null) => Err(null),
+        }
     }
 }
 
