@@ -2,14 +2,17 @@
 //! scripts/test into a private virtualenv, `AA_TEST_PYTHON`) and this library write the
 //! rows of tests/fixtures/crosslang.json into one table, and each reads the other's.
 //! tests/python/crosslang.py is the Python half; it also compares the stored bytes of its
-//! rows and ours.
+//! rows and ours. Python's JSON is SQLAlchemy's default serializer, `json.dumps`; with
+//! msgspec or orjson installed, Advanced Alchemy's configs write compact JSON instead,
+//! which reads here just the same.
 //!
 //! Both schemas are tried: the table as Python creates it and as `create_all` creates it.
 
 use crate::support::{Backend, TestDb};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::types::{
-    Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, Keyring, PasswordHash,
+    Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, JsonB, Keyring,
+    PasswordHash,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait};
@@ -26,7 +29,9 @@ impl EncryptionKey for XlKey {
 }
 
 pub mod xl_record {
-    use advanced_alchemy::types::{DateTimeUTC, EncryptedString, EncryptedText, PasswordHash};
+    use advanced_alchemy::types::{
+        DateTimeUTC, EncryptedString, EncryptedText, GUID, JsonB, PasswordHash,
+    };
     use sea_orm::entity::prelude::*;
 
     #[advanced_alchemy::model(UUIDv7AuditBase)]
@@ -41,6 +46,8 @@ pub mod xl_record {
         pub secret: EncryptedString<super::XlKey>,
         pub notes: EncryptedText<super::XlKey>,
         pub password: PasswordHash,
+        pub ref_id: GUID,
+        pub payload: JsonB<serde_json::Value>,
     }
 }
 
@@ -150,6 +157,12 @@ async fn read_python_rows(t: &TestDb, whole_seconds: bool) {
         let password = text(spec, "password");
         assert!(row.password.verify(password), "{label}: Python's hash");
         assert!(!row.password.verify(format!("{password}x")));
+        assert_eq!(
+            row.ref_id.to_string(),
+            text(spec, "ref_id"),
+            "{label}.ref_id"
+        );
+        assert_eq!(*row.payload, spec["payload"], "{label}.payload");
         assert!(row.created_at <= DateTimeUTC::now() && row.updated_at >= row.created_at);
         assert!(!row.id.is_nil());
     }
@@ -172,6 +185,8 @@ async fn write_rust_rows(t: &TestDb) {
             secret: Set(EncryptedString::new(text(spec, "secret")).expect("secret")),
             notes: Set(EncryptedText::new(text(spec, "notes")).expect("notes")),
             password: Set(PasswordHash::hash(text(spec, "password"), &hasher).expect("hash")),
+            ref_id: Set(text(spec, "ref_id").parse().expect("ref_id")),
+            payload: Set(JsonB(spec["payload"].clone())),
             ..Default::default()
         })
         .collect::<Vec<_>>();

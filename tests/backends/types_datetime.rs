@@ -409,13 +409,21 @@ async fn garbage_is_a_typed_error(t: TestDb) {
         ))
         .await;
     if t.backend != Backend::Sqlite {
-        assert!(insert.is_err(), "{:?} stored 'not a date' as a timestamp", t.backend);
+        assert!(
+            insert.is_err(),
+            "{:?} stored 'not a date' as a timestamp",
+            t.backend
+        );
         return;
     }
     insert.expect("SQLite stores any text");
-    let id = t.scalar("SELECT id FROM typ_dt_event WHERE name = 'bad'").await;
+    let id = t
+        .scalar("SELECT id FROM typ_dt_event WHERE name = 'bad'")
+        .await;
     match events(&t).get(id).await {
-        Err(advanced_alchemy::Error::Decode { column, expected, .. }) => {
+        Err(advanced_alchemy::Error::Decode {
+            column, expected, ..
+        }) => {
             assert_eq!(column.as_deref(), Some("starts_at"));
             assert_eq!(expected, "DateTimeUTC");
         }

@@ -26,7 +26,7 @@ from sqlalchemy import String, create_engine, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from advanced_alchemy.types import DateTimeUTC, EncryptedString, EncryptedText, PasswordHash
+from advanced_alchemy.types import GUID, DateTimeUTC, EncryptedString, EncryptedText, JsonB, PasswordHash
 from advanced_alchemy.types.password_hash.argon2 import Argon2Hasher
 
 COMMAND, URL, SPEC_PATH = sys.argv[1:4]
@@ -45,6 +45,8 @@ class XlRecord(UUIDv7AuditBase):
     secret: Mapped[str] = mapped_column(EncryptedString(key=KEY))
     notes: Mapped[str] = mapped_column(EncryptedText(key=KEY))
     password: Mapped[Any] = mapped_column(PasswordHash(backend=Argon2Hasher()))
+    ref_id: Mapped[uuid.UUID] = mapped_column(GUID)
+    payload: Mapped[Any] = mapped_column(JsonB)
 
 
 def instant(value: Optional[str]) -> Optional[dt.datetime]:
@@ -64,7 +66,10 @@ def same(what: str, got: Any, expected: Any) -> None:
 def raw_rows(session: Session) -> dict[tuple[str, str], tuple[Any, ...]]:
     """What the database holds, untouched by any column type."""
     rows = session.execute(
-        text("SELECT origin, label, id, happened_at, maybe_at, created_at, updated_at FROM xl_record")
+        text(
+            "SELECT origin, label, id, happened_at, maybe_at, created_at, updated_at, ref_id, payload"
+            " FROM xl_record"
+        )
     )
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
@@ -89,13 +94,17 @@ def check(session: Session) -> None:
             fail(f"{label}.password: the Rust hash does not verify in Python")
         if rust.password.verify(spec["password"] + "x"):
             fail(f"{label}.password: a wrong password verifies")
+        same(f"{label}.ref_id", rust.ref_id, uuid.UUID(spec["ref_id"]))
+        same(f"{label}.payload", rust.payload, spec["payload"])
         if not isinstance(rust.id, uuid.UUID):
             fail(f"{label}.id: {rust.id!r} is not a UUID")
-        # the stored bytes: the timestamps as Python stores them
+        # the stored bytes: timestamps, keys, GUIDs and JSON text as Python stores them
         r, p = raw[("rust", label)], raw[("python", label)]
         same(f"{label}.happened_at as stored", r[1], p[1])
         same(f"{label}.maybe_at as stored", r[2], p[2])
         same(f"{label}.id as stored ({type(r[0]).__name__})", type(r[0]), type(p[0]))
+        same(f"{label}.ref_id as stored", r[5], p[5])
+        same(f"{label}.payload as stored", r[6], p[6])
         if dialect == "sqlite":
             for column, value in zip(("happened_at", "created_at", "updated_at"), (r[1], r[3], r[4])):
                 if not re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}", value):
@@ -122,6 +131,8 @@ def main() -> None:
                         secret=spec["secret"],
                         notes=spec["notes"],
                         password=spec["password"],
+                        ref_id=uuid.UUID(spec["ref_id"]),
+                        payload=spec["payload"],
                     )
                 )
             session.commit()
