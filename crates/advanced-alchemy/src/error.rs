@@ -152,6 +152,17 @@ pub enum Error {
     /// ```
     #[error(transparent)]
     Encryption(#[from] crate::types::EncryptionError),
+    /// File content could not be stored, read or deleted, or names an unknown storage
+    /// backend (see [`types::file_object`](crate::types::file_object)).
+    ///
+    /// ```
+    /// use advanced_alchemy::{Error, types::file_object::StorageError};
+    ///
+    /// let err = Error::from(StorageError::NotFound { backend: "documents".into(), path: "a.txt".into() });
+    /// assert_eq!(err.to_string(), "`a.txt` not found in storage backend `documents`");
+    /// ```
+    #[error(transparent)]
+    Storage(#[from] crate::types::file_object::StorageError),
 }
 
 fn describe(

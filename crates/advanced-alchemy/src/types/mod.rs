@@ -7,6 +7,9 @@
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
 //!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
 //!   XChaCha20-Poly1305), with key rotation.
+//! * [`file_object`]: [`FileObject`] and [`FileObjectList`], file metadata in a JSON
+//!   column as Python's `StoredObject` stores it, content in an object store; uploads and
+//!   deletions follow the [`Session`](crate::Session)'s commit or rollback.
 //!
 //! More of the Python library's column types will follow here.
 //!
@@ -21,8 +24,10 @@
 
 mod argon2_hasher;
 pub mod encrypted;
+pub mod file_object;
 mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
 pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
+pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, storages};
 pub use password_hash::PasswordHash;
