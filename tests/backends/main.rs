@@ -20,6 +20,7 @@ mod repository;
 mod schema;
 mod session;
 mod types_encrypted;
+mod types_file;
 mod types_password;
 mod unique;
 mod upsert;
