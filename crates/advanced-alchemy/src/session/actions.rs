@@ -22,6 +22,9 @@ struct Queues {
     after_rollback: Vec<Action>,
     /// The level has ended (committed, rolled back or dropped); nothing more is queued here.
     closed: bool,
+    /// `COMMIT` has been sent: if the session is dropped now (its `commit` future
+    /// cancelled), the outcome is unknown.
+    committing: bool,
 }
 
 impl Queues {
@@ -47,7 +50,9 @@ fn lock(queues: &Mutex<Queues>) -> MutexGuard<'_, Queues> {
 ///
 /// Dropped while still open (the session was dropped without `commit` or `rollback`, so
 /// SeaORM rolls its transaction back), it spawns its after-rollback actions on the
-/// current tokio runtime.
+/// current tokio runtime — unless it was dropped in the middle of `commit`, when the
+/// outcome is unknown: then a savepoint hands them to its parent and an outermost
+/// transaction runs nothing.
 pub(crate) struct Actions {
     own: Arc<Mutex<Queues>>,
     parent: Option<Arc<Mutex<Queues>>>,
@@ -86,6 +91,11 @@ impl Actions {
             return;
         }
         queue(&mut queues).push(action);
+    }
+
+    /// `COMMIT` (or `RELEASE SAVEPOINT`) is about to be sent.
+    pub(crate) fn committing(&self) {
+        lock(&self.own).committing = true;
     }
 
     /// The transaction (or savepoint) committed.
@@ -141,14 +151,28 @@ impl Actions {
 
 impl Drop for Actions {
     fn drop(&mut self) {
-        let after_rollback = {
+        let (committing, after_rollback) = {
             let mut queues = lock(&self.own);
             if queues.closed {
                 return;
             }
-            queues.take().1
+            (queues.committing, queues.take().1)
         };
         if after_rollback.is_empty() {
+            return;
+        }
+        if committing {
+            // `commit` was cancelled while `COMMIT` was under way: the rows may be
+            // committed, so their new content must stay. A savepoint's parent still
+            // decides: if it rolls back, so did this.
+            if let Some(parent) = &self.parent {
+                hand_over(parent, Vec::new(), after_rollback);
+                return;
+            }
+            tracing::warn!(
+                skipped = after_rollback.len(),
+                "session dropped while committing; its after-rollback actions did not run"
+            );
             return;
         }
         match tokio::runtime::Handle::try_current() {

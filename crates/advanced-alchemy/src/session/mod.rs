@@ -168,6 +168,7 @@ impl Session {
             ancestors,
             actions,
         } = self;
+        actions.committing();
         if let Conn::Tx(tx) = conn
             && let Err(err) = tx.commit().await
         {
