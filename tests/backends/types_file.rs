@@ -756,7 +756,39 @@ async fn files_read_python_rows(t: TestDb) {
     }
 }
 
+/// A `COMMIT` the server refuses (a deferred unique constraint, PostgreSQL) commits
+/// nothing, so the uploads of the transaction are removed.
+async fn files_refused_commit_removes_uploads(t: TestDb) {
+    if t.backend != Backend::Postgres {
+        return; // the only backend with deferred constraints
+    }
+    let key = memory_store(&t, "refused-commit");
+    t.db.execute_unprepared(
+        "CREATE TABLE deferred_pair (n INTEGER, CONSTRAINT uq_deferred_pair_n UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)",
+    )
+    .await
+    .expect("create");
+    let session = t.session().await;
+    let file = FileUpload::new(&key, "a.txt", "a")
+        .save(&session)
+        .await
+        .expect("upload");
+    doc("a", Some(file.clone()))
+        .insert(&session)
+        .await
+        .expect("insert");
+    session
+        .execute_unprepared("INSERT INTO deferred_pair VALUES (1), (1)")
+        .await
+        .expect("checked only at commit");
+    let err = session.commit().await.expect_err("COMMIT refused");
+    assert_eq!(err.constraint(), Some("uq_deferred_pair_n"), "{err:?}");
+    assert_eq!(docs(&t).await, 0);
+    assert!(!exists(&file).await);
+}
+
 crate::backend_tests!(
+    files_refused_commit_removes_uploads,
     files_round_trip_metadata_and_content,
     files_not_null_columns,
     files_checksum_and_size,
@@ -770,6 +802,48 @@ crate::backend_tests!(
     files_autocommit_session,
     files_read_python_rows,
 );
+
+/// A table Python created on SQLite declares its file columns `JSON` (no text affinity
+/// name); the rows still read.
+#[tokio::test]
+async fn files_read_from_python_created_sqlite_table() {
+    let db = crate::support::connect("sqlite::memory:").await;
+    db.execute_unprepared(
+        "CREATE TABLE file_doc (id INTEGER NOT NULL, title VARCHAR(100) NOT NULL, \
+         attachment JSON, images JSON, CONSTRAINT pk_file_doc PRIMARY KEY (id))",
+    )
+    .await
+    .expect("Python's DDL");
+    let fixture: serde_json::Value = serde_json::from_str(PYTHON_FIXTURE).expect("fixture");
+    for (i, row) in fixture["rows"].as_array().expect("rows").iter().enumerate() {
+        db.execute_raw(Statement::from_sql_and_values(
+            sea_orm::DbBackend::Sqlite,
+            "INSERT INTO file_doc (id, title, attachment, images) VALUES (?, ?, ?, ?)",
+            [
+                Value::from(i as i64 + 1),
+                Value::from(row["title"].as_str()),
+                Value::from(row["attachment"].as_str()),
+                Value::from(row["images"].as_str()),
+            ],
+        ))
+        .await
+        .expect("insert");
+    }
+    let read = file_doc::Entity::find()
+        .order_by_asc(file_doc::Column::Id)
+        .all(&db)
+        .await
+        .expect("read");
+    assert_eq!(
+        read[0].attachment.as_ref().map(FileObject::path),
+        Some("hello.txt")
+    );
+    assert_eq!(read[1].images.as_ref().map(|i| i.len()), Some(2));
+    assert_eq!(
+        (read[2].attachment.as_ref(), read[2].images.as_ref()),
+        (None, None)
+    );
+}
 
 /// Writes a SQLite database and a local store for `python_file_object.py --verify DIR`
 /// when `AA_WRITE_RUST_FILE_OBJECTS` names a directory (a manual check of the other
