@@ -105,6 +105,12 @@ impl Session {
 
     /// Wraps a transaction you already started with SeaORM.
     ///
+    /// The session treats it as the outermost transaction: its commit runs the
+    /// [after-commit actions](Self::after_commit). Wrap a transaction from
+    /// `db.begin()`, not a SeaORM savepoint (`tx.begin()`), or those actions (such as
+    /// deleting replaced file content) would run before the enclosing transaction
+    /// has committed.
+    ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> advanced_alchemy::Result<()> {

@@ -22,7 +22,10 @@ use serde_json::{Map, Value as Json};
 /// "version_id": null, "metadata": {…}, "backend": "<registry key>"}`. As in Python,
 /// `filename` is the object's path in its store (Python's `path`, `to_filename or
 /// filename`). Serde (de)serialises the same dictionary, so a `FileObject` can be
-/// returned from an API as Python's Pydantic schema returns it.
+/// returned from an API as Python's Pydantic schema returns it. Do not deserialise one
+/// from untrusted input into a row: it names any path in any backend, and deleting it
+/// later would delete that content. Take uploads as bytes and make them with
+/// [`FileUpload`](super::FileUpload).
 ///
 /// ```
 /// use advanced_alchemy::types::file_object::FileObject;
