@@ -22,6 +22,7 @@ mod schema;
 mod session;
 mod types_datetime;
 mod types_encrypted;
+mod types_file;
 mod types_guid;
 mod types_json;
 mod types_password;

@@ -182,6 +182,17 @@ pub enum Error {
         /// What is wrong with the stored value.
         message: String,
     },
+    /// File content could not be stored, read or deleted, or names an unknown storage
+    /// backend (see [`types::file_object`](crate::types::file_object)).
+    ///
+    /// ```
+    /// use advanced_alchemy::{Error, types::file_object::StorageError};
+    ///
+    /// let err = Error::from(StorageError::NotFound { backend: "documents".into(), path: "a.txt".into() });
+    /// assert_eq!(err.to_string(), "`a.txt` not found in storage backend `documents`");
+    /// ```
+    #[error(transparent)]
+    Storage(#[from] crate::types::file_object::StorageError),
 }
 
 fn what(column: &Option<String>) -> String {

@@ -16,6 +16,9 @@
 //!   [`Error::Decode`](crate::Error::Decode) naming the column.
 //! * [`GUID`]: [`uuid::Uuid`], stored as Python's `GUID` stores it: native `uuid` on
 //!   PostgreSQL, 16 raw bytes (`BINARY(16)`) on MySQL/MariaDB and SQLite.
+//! * [`file_object`]: [`FileObject`] and [`FileObjectList`], file metadata in a JSON
+//!   column as Python's `StoredObject` stores it, content in an object store; uploads and
+//!   deletions follow the [`Session`](crate::Session)'s commit or rollback.
 //!
 //! More of the Python library's column types will follow here.
 //!
@@ -31,6 +34,7 @@
 mod argon2_hasher;
 pub(crate) mod datetime;
 pub mod encrypted;
+pub mod file_object;
 mod guid;
 mod json;
 mod password_hash;
@@ -38,6 +42,7 @@ mod password_hash;
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
 pub use datetime::DateTimeUTC;
 pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
+pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, storages};
 pub use guid::GUID;
 pub use json::{JsonB, to_python_json};
 pub use password_hash::PasswordHash;
