@@ -11,8 +11,8 @@
 use crate::support::{Backend, TestDb};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::types::{
-    Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, JsonB, Keyring,
-    PasswordHash,
+    Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, FileUpload, JsonB,
+    Keyring, PasswordHash, StorageBackend, storages,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait};
@@ -48,6 +48,7 @@ pub mod xl_record {
         pub password: PasswordHash,
         pub ref_id: GUID,
         pub payload: JsonB<serde_json::Value>,
+        pub attachment: Option<advanced_alchemy::types::FileObject>,
     }
 }
 
@@ -79,6 +80,38 @@ fn instant(row: &serde_json::Value, field: &str) -> Option<DateTimeUTC> {
         .map(|s| DateTimeUTC::parse(s).unwrap_or_else(|| panic!("{field}: {s}")))
 }
 
+/// A test database, and the local file store both sides register under one key.
+struct Harness {
+    t: TestDb,
+    file_key: String,
+    file_dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(t: TestDb) -> Self {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let file_key = format!(
+            "xl-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let file_dir = tempfile::tempdir().expect("file store directory");
+        storages()
+            .register(StorageBackend::local(&file_key, file_dir.path()).expect("local store"));
+        Self {
+            t,
+            file_key,
+            file_dir,
+        }
+    }
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        storages().unregister(&self.file_key);
+    }
+}
+
 /// The database's URL for SQLAlchemy, with the pure-Python drivers of requirements.txt.
 fn sqlalchemy_url(t: &TestDb) -> String {
     match t.backend {
@@ -93,7 +126,8 @@ fn sqlalchemy_url(t: &TestDb) -> String {
 }
 
 /// Runs `crosslang.py <command>` on this database; panics with its output on failure.
-async fn python(t: &TestDb, command: &str) -> String {
+async fn python(h: &Harness, command: &str) -> String {
+    let t = &h.t;
     let interpreter = std::env::var("AA_TEST_PYTHON").unwrap_or_else(|_| {
         panic!(
             "AA_TEST_PYTHON is not set: run scripts/test, which installs Python's Advanced \
@@ -106,9 +140,12 @@ async fn python(t: &TestDb, command: &str) -> String {
         sqlalchemy_url(t),
         spec_path(),
     ];
+    let (file_key, file_dir) = (h.file_key.clone(), h.file_dir.path().to_owned());
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(&interpreter)
             .args(&args)
+            .env("AA_XL_FILE_KEY", &file_key)
+            .env("AA_XL_FILE_DIR", &file_dir)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {interpreter}: {e}"))
     })
@@ -163,21 +200,71 @@ async fn read_python_rows(t: &TestDb, whole_seconds: bool) {
             "{label}.ref_id"
         );
         assert_eq!(*row.payload, spec["payload"], "{label}.payload");
+        check_file(label, row.attachment.as_ref(), &spec["file"]).await;
         assert!(row.created_at <= DateTimeUTC::now() && row.updated_at >= row.created_at);
         assert!(!row.id.is_nil());
     }
 }
 
+/// A file column holds the spec's file: metadata, and content in the shared store.
+async fn check_file(
+    label: &str,
+    stored: Option<&advanced_alchemy::types::FileObject>,
+    spec: &serde_json::Value,
+) {
+    if spec.is_null() {
+        assert!(stored.is_none(), "{label}.attachment: {stored:?}");
+        return;
+    }
+    let file = stored.unwrap_or_else(|| panic!("{label}.attachment missing"));
+    let content = text(spec, "content").as_bytes();
+    assert_eq!(file.content_type(), text(spec, "content_type"), "{label}");
+    assert!(
+        file.path().ends_with(text(spec, "name")),
+        "{label}: {}",
+        file.path()
+    );
+    assert_eq!(file.size(), Some(content.len() as u64), "{label}");
+    let stored_content = file
+        .get_content()
+        .await
+        .expect("content from the shared store");
+    assert_eq!(&stored_content[..], content, "{label} content");
+}
+
+/// The spec's file uploaded to the shared store, as this library uploads it.
+async fn upload(
+    h: &Harness,
+    spec: &serde_json::Value,
+) -> Option<advanced_alchemy::types::FileObject> {
+    if spec.is_null() {
+        return None;
+    }
+    let upload = FileUpload::new(
+        h.file_key.as_str(),
+        text(spec, "name"),
+        text(spec, "content").as_bytes().to_vec(),
+    )
+    .content_type(text(spec, "content_type"));
+    Some(upload.save_untracked().await.expect("upload"))
+}
+
 /// Writes the spec's rows as this library writes them.
-async fn write_rust_rows(t: &TestDb) {
+async fn write_rust_rows(h: &Harness) {
+    let t = &h.t;
     // cheap parameters keep the suite fast; Python reads them from the PHC string
     let hasher = Argon2Hasher::new()
         .with_memory_cost(1024)
         .with_time_cost(1)
         .with_parallelism(1);
+    let mut files = Vec::new();
+    for spec in rows() {
+        files.push(upload(h, &spec["file"]).await);
+    }
     let models = rows()
         .iter()
-        .map(|spec| xl_record::ActiveModel {
+        .zip(files)
+        .map(|(spec, file)| xl_record::ActiveModel {
             label: Set(text(spec, "label").to_owned()),
             origin: Set("rust".into()),
             happened_at: Set(instant(spec, "happened_at").expect("happened_at")),
@@ -187,6 +274,7 @@ async fn write_rust_rows(t: &TestDb) {
             password: Set(PasswordHash::hash(text(spec, "password"), &hasher).expect("hash")),
             ref_id: Set(text(spec, "ref_id").parse().expect("ref_id")),
             payload: Set(JsonB(spec["payload"].clone())),
+            attachment: Set(file),
             ..Default::default()
         })
         .collect::<Vec<_>>();
@@ -197,22 +285,25 @@ async fn write_rust_rows(t: &TestDb) {
 }
 
 async fn python_creates_the_table(t: TestDb) {
-    t.db.execute_unprepared("DROP TABLE xl_record")
+    let h = Harness::new(t);
+    h.t.db
+        .execute_unprepared("DROP TABLE xl_record")
         .await
         .expect("drop create_all's table");
-    python(&t, "create").await;
-    python(&t, "write").await;
-    read_python_rows(&t, t.backend == Backend::MySql).await;
-    write_rust_rows(&t).await;
-    let report = python(&t, "check").await;
+    python(&h, "create").await;
+    python(&h, "write").await;
+    read_python_rows(&h.t, h.t.backend == Backend::MySql).await;
+    write_rust_rows(&h).await;
+    let report = python(&h, "check").await;
     assert!(report.contains("checked 3 Rust rows"), "{report}");
 }
 
 async fn rust_creates_the_table(t: TestDb) {
-    python(&t, "write").await;
-    read_python_rows(&t, false).await;
-    write_rust_rows(&t).await;
-    let report = python(&t, "check").await;
+    let h = Harness::new(t);
+    python(&h, "write").await;
+    read_python_rows(&h.t, false).await;
+    write_rust_rows(&h).await;
+    let report = python(&h, "check").await;
     assert!(report.contains("checked 3 Rust rows"), "{report}");
 }
 

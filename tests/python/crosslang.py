@@ -9,14 +9,16 @@ by each side (`origin` says which); each side then reads the other's rows.
     crosslang.py check URL SPEC    read the Rust rows: same values as the spec, and the
                                    same stored bytes as Python's row of the same label
 
-URL is an SQLAlchemy URL (sqlite:///…, postgresql+pg8000://…, mysql+pymysql://…). Exits
-non-zero with a message on the first difference.
+URL is an SQLAlchemy URL (sqlite:///…, postgresql+pg8000://…, mysql+pymysql://…). File
+content lives in the local directory AA_XL_FILE_DIR, registered under the storage key
+AA_XL_FILE_KEY on both sides. Exits non-zero with a message on the first difference.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sys
 import uuid
@@ -26,13 +28,27 @@ from sqlalchemy import String, create_engine, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from advanced_alchemy.base import UUIDv7AuditBase
-from advanced_alchemy.types import GUID, DateTimeUTC, EncryptedString, EncryptedText, JsonB, PasswordHash
+from advanced_alchemy.types import (
+    GUID,
+    DateTimeUTC,
+    EncryptedString,
+    EncryptedText,
+    FileObject,
+    JsonB,
+    PasswordHash,
+    StoredObject,
+    storages,
+)
+from advanced_alchemy.types.file_object.backends.obstore import ObstoreBackend
 from advanced_alchemy.types.password_hash.argon2 import Argon2Hasher
+from obstore.store import LocalStore
 
 COMMAND, URL, SPEC_PATH = sys.argv[1:4]
 with open(SPEC_PATH, encoding="utf-8") as f:
     SPEC = json.load(f)
 KEY = SPEC["key"]
+FILE_KEY = os.environ["AA_XL_FILE_KEY"]
+storages.register_backend(ObstoreBackend(key=FILE_KEY, fs=LocalStore(prefix=os.environ["AA_XL_FILE_DIR"])))
 
 
 class XlRecord(UUIDv7AuditBase):
@@ -47,6 +63,7 @@ class XlRecord(UUIDv7AuditBase):
     password: Mapped[Any] = mapped_column(PasswordHash(backend=Argon2Hasher()))
     ref_id: Mapped[uuid.UUID] = mapped_column(GUID)
     payload: Mapped[Any] = mapped_column(JsonB)
+    attachment: Mapped[Optional[FileObject]] = mapped_column(StoredObject(backend=FILE_KEY), nullable=True)
 
 
 def instant(value: Optional[str]) -> Optional[dt.datetime]:
@@ -74,6 +91,21 @@ def raw_rows(session: Session) -> dict[tuple[str, str], tuple[Any, ...]]:
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
 
+def check_file(label: str, stored: Optional[FileObject], spec: Optional[dict[str, str]]) -> None:
+    if spec is None:
+        same(f"{label}.attachment", stored, None)
+        return
+    if stored is None:
+        fail(f"{label}.attachment: missing")
+    same(f"{label}.attachment.backend", stored.backend.key, FILE_KEY)
+    same(f"{label}.attachment.content_type", stored.content_type, spec["content_type"])
+    if not stored.path.endswith(spec["name"]):
+        fail(f"{label}.attachment.path {stored.path!r} does not end in {spec['name']!r}")
+    content = spec["content"].encode()
+    same(f"{label}.attachment.size", stored.size, len(content))
+    same(f"{label}.attachment content", stored.get_content(), content)
+
+
 def check(session: Session) -> None:
     dialect = session.get_bind().dialect.name
     rows = {(r.origin, r.label): r for r in session.scalars(select(XlRecord))}
@@ -96,6 +128,7 @@ def check(session: Session) -> None:
             fail(f"{label}.password: a wrong password verifies")
         same(f"{label}.ref_id", rust.ref_id, uuid.UUID(spec["ref_id"]))
         same(f"{label}.payload", rust.payload, spec["payload"])
+        check_file(label, rust.attachment, spec["file"])
         if not isinstance(rust.id, uuid.UUID):
             fail(f"{label}.id: {rust.id!r} is not a UUID")
         # the stored bytes: timestamps, keys, GUIDs and JSON text as Python stores them
@@ -112,6 +145,20 @@ def check(session: Session) -> None:
             if not isinstance(r[0], bytes) or len(r[0]) != 16:
                 fail(f"{label}.id stored as {r[0]!r}, not 16 bytes")
     print(f"checked {len(SPEC['rows'])} Rust rows on {dialect}")
+
+
+def saved_file(spec: Optional[dict[str, str]]) -> Optional[FileObject]:
+    """The spec's file, its content saved to the store before the row is written."""
+    if spec is None:
+        return None
+    file = FileObject(
+        backend=FILE_KEY,
+        filename=spec["name"],
+        to_filename=f"python/{spec['name']}",
+        content_type=spec["content_type"],
+        content=spec["content"].encode(),
+    )
+    return file.save()
 
 
 def main() -> None:
@@ -133,6 +180,7 @@ def main() -> None:
                         password=spec["password"],
                         ref_id=uuid.UUID(spec["ref_id"]),
                         payload=spec["payload"],
+                        attachment=saved_file(spec["file"]),
                     )
                 )
             session.commit()
