@@ -12,19 +12,19 @@ use crate::support::{Backend, TestDb};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::types::{
     Argon2Hasher, DateTimeUTC, EncryptedString, EncryptedText, EncryptionKey, FileUpload, JsonB,
-    Keyring, PasswordHash, StorageBackend, storages,
+    Keyring, KeyringCell, PasswordHash, StorageBackend, storages,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 pub struct XlKey;
 
 impl EncryptionKey for XlKey {
-    fn keyring() -> &'static Keyring {
-        static KEYS: LazyLock<Keyring> =
-            LazyLock::new(|| Keyring::fernet(spec()["key"].as_str().expect("key")));
-        &KEYS
+    fn keyring() -> Arc<Keyring> {
+        static KEYS: KeyringCell =
+            KeyringCell::new(|| Keyring::fernet(spec()["key"].as_str().expect("key")));
+        KEYS.load()
     }
 }
 

@@ -25,6 +25,7 @@ mod types_encrypted;
 mod types_file;
 mod types_guid;
 mod types_json;
+mod types_keyring_swap;
 mod types_password;
 mod unique;
 mod upsert;

@@ -9,7 +9,7 @@
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
 //!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
-//!   XChaCha20-Poly1305), with key rotation.
+//!   XChaCha20-Poly1305), with key rotation, at runtime through a [`KeyringCell`].
 //! * [`JsonB<T>`]: any serde type in a JSON column (`jsonb` on PostgreSQL, `JSON` on
 //!   MySQL/MariaDB, `TEXT` on SQLite), written as the text Python's `json.dumps` writes
 //!   ([`to_python_json`]); a stored value that does not fit `T` is
@@ -41,7 +41,9 @@ mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
 pub use datetime::DateTimeUTC;
-pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
+pub use encrypted::{
+    EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring, KeyringCell,
+};
 pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, storages};
 pub use guid::GUID;
 pub use json::{JsonB, to_python_json};
