@@ -27,5 +27,6 @@ mod types_guid;
 mod types_json;
 mod types_keyring_swap;
 mod types_password;
+mod types_pgcrypto;
 mod unique;
 mod upsert;

@@ -60,8 +60,8 @@ async fn keyring_swapped_at_runtime(t: TestDb) {
             .is_ok()
     );
 
-    // B current, A kept to decrypt
-    KEYS.store(Keyring::fernet("key B").with_old_keys(Keyring::fernet("key A")));
+    // B current, A kept to decrypt (B on another backend: pgcrypto)
+    KEYS.store(Keyring::pgcrypto("key B").with_old_keys(Keyring::fernet("key A")));
     assert_eq!(
         repo.get(under_a.id)
             .await
@@ -73,13 +73,13 @@ async fn keyring_swapped_at_runtime(t: TestDb) {
     let under_b = repo.add(row("written under B")).await.expect("add");
     let token = stored(&t, under_b.id).await;
     assert_eq!(
-        Keyring::fernet("key B").decrypt(&token).as_deref(),
+        Keyring::pgcrypto("key B").decrypt(&token).as_deref(),
         Ok("written under B")
     );
     assert!(Keyring::fernet("key A").decrypt(&token).is_err());
 
     // B alone: the rows under A no longer read, with the typed error naming the column
-    KEYS.store(Keyring::fernet("key B"));
+    KEYS.store(Keyring::pgcrypto("key B"));
     assert_eq!(
         repo.get(under_b.id).await.expect("B reads").secret.expose(),
         "written under B"

@@ -8,8 +8,8 @@
 //!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
-//!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
-//!   XChaCha20-Poly1305), with key rotation, at runtime through a [`KeyringCell`].
+//!   with a [`Keyring`] (Fernet or pgcrypto, compatible with Python's Advanced Alchemy,
+//!   or XChaCha20-Poly1305), with key rotation, at runtime through a [`KeyringCell`].
 //! * [`JsonB<T>`]: any serde type in a JSON column (`jsonb` on PostgreSQL, `JSON` on
 //!   MySQL/MariaDB, `TEXT` on SQLite), written as the text Python's `json.dumps` writes
 //!   ([`to_python_json`]); a stored value that does not fit `T` is

@@ -69,6 +69,10 @@
 //!   text, with the key derived from the passphrase as Python does, so a column can be
 //!   shared with a Python application.
 //! * XChaCha20-Poly1305 ([`Keyring::aead`]): `v1.<key id>.<payload>` tokens.
+//! * pgcrypto ([`Keyring::pgcrypto`]): ASCII-armored OpenPGP messages, what Python's
+//!   `PGCryptoBackend` stores with `armor(pgp_sym_encrypt(value, passphrase))`, made and
+//!   read on the client; PostgreSQL's `pgp_sym_decrypt(dearmor(column), passphrase)`
+//!   decrypts them in SQL ([`pgcrypto::decrypt_expr`]).
 //!
 //! ## Rotating keys
 //! A keyring has one current key, which encrypts, and old keys, which only decrypt
@@ -103,6 +107,7 @@ mod aead;
 mod cell;
 mod fernet;
 mod keyring;
+pub mod pgcrypto;
 
 pub use cell::KeyringCell;
 pub use keyring::Keyring;
