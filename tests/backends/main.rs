@@ -12,6 +12,7 @@ mod audit;
 mod bases;
 mod bulk;
 mod crosslang;
+mod crosslang_pgcrypto;
 mod errors;
 mod filter_props;
 mod filters;
