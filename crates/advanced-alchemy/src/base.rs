@@ -196,7 +196,7 @@ pub trait Base:
 ///   `created_at` and `updated_at` are set to one `now` unless assigned explicitly;
 /// * update: `updated_at` is set to `now` when another column is being changed
 ///   (is `Set`), unless `updated_at` itself was assigned (`Set`) by the caller;
-/// * the timestamps are [`DateTimeUTC`](crate::types::DateTimeUTC)s written the way
+/// * the timestamps are [`DateTimeUTC`]s written the way
 ///   `backend` stores them (see [`bind_datetimes`], which the generated hook also runs
 ///   after the model's own hooks).
 ///
@@ -249,7 +249,7 @@ where
     bind_datetimes(am, backend)
 }
 
-/// Rewrites every [`DateTimeUTC`](crate::types::DateTimeUTC) value being saved (`Set`)
+/// Rewrites every [`DateTimeUTC`] value being saved (`Set`)
 /// into the form `backend` stores: a SeaORM value does not know its database, and
 /// SQLite and MySQL store the naive UTC text Python writes while PostgreSQL takes a
 /// `timestamptz`. The hook of [`model`](crate::model) models runs this last, after the

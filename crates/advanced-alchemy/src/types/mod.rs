@@ -32,7 +32,7 @@
 //! ```
 
 mod argon2_hasher;
-pub(crate) mod datetime;
+pub mod datetime;
 pub mod encrypted;
 pub mod file_object;
 mod guid;

@@ -97,7 +97,7 @@ use std::ops::{Deref, DerefMut};
 /// numbers when a Python-created column was declared `JSON` (SQLAlchemy's DDL there,
 /// whose numeric affinity stores `json.dumps(1)` as the integer 1), and those are read as
 /// JSON numbers. A stored value that is not JSON or does not deserialize into `T` is
-/// [`Error::Decode`] naming the column (through SeaORM, `DbErr::Type`), never a panic.
+/// [`Error::Decode`](crate::Error::Decode) naming the column (through SeaORM, `DbErr::Type`), never a panic.
 ///
 /// PostgreSQL's `jsonb` (like MySQL 8's `JSON`; MariaDB keeps the text) stores the
 /// value, not the text: it reorders keys, drops duplicate keys and has no negative
@@ -117,7 +117,7 @@ use std::ops::{Deref, DerefMut};
 /// If `T`'s `Serialize` fails (a map whose keys are not strings or numbers, a custom
 /// implementation returning an error), SeaORM's conversion to a value cannot report it:
 /// the column is bound as SQL `NULL` and the reason logged at error level (`tracing`), so
-/// a `NOT NULL` column rejects the row with [`Error::Integrity`]. Call
+/// a `NOT NULL` column rejects the row with [`Error::Integrity`](crate::Error::Integrity). Call
 /// [`to_json`](Self::to_json) first where that can happen.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -153,7 +153,7 @@ impl<T> JsonB<T> {
 
 impl<T: Serialize> JsonB<T> {
     /// The text this value is stored as: [`to_python_json`] of the value.
-    /// [`Error::InvalidRequest`] when `T`'s `Serialize` fails.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when `T`'s `Serialize` fails.
     ///
     /// ```
     /// use advanced_alchemy::types::JsonB;
