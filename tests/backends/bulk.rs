@@ -445,6 +445,58 @@ async fn update_many_respects_soft_delete(t: TestDb) {
     assert!(all[1].deleted_at.is_some());
 }
 
+/// Hundreds of rows in both update forms: the join (every row sets the same columns; the
+/// `CASE` form on MySQL) and the `CASE` form (rows set different columns), which runs in
+/// chunks of 250 rows.
+async fn update_many_of_many_rows_in_either_form(t: TestDb) {
+    let repo = Repository::<blk_item::Entity, _>::new(&t.db);
+    let added = repo
+        .add_many((0..600).map(|i| item(&format!("m{i}"))))
+        .await
+        .expect("add_many");
+    let same = repo
+        .update_many(added.iter().map(|r| blk_item::ActiveModel {
+            id: Unchanged(r.id),
+            qty: Set(r.id as i32),
+            ..Default::default()
+        }))
+        .await
+        .expect("same columns");
+    assert_eq!(same.len(), 600);
+    assert!(
+        same.iter()
+            .all(|r| i64::from(r.qty) == r.id && r.note.is_none())
+    );
+    let mixed = repo
+        .update_many(
+            added
+                .iter()
+                .enumerate()
+                .map(|(i, r)| blk_item::ActiveModel {
+                    id: Unchanged(r.id),
+                    qty: if i % 2 == 0 { Set(-1) } else { NotSet },
+                    note: if i % 2 == 1 {
+                        Set(Some(format!("n{i}")))
+                    } else {
+                        NotSet
+                    },
+                    ..Default::default()
+                }),
+        )
+        .await
+        .expect("different columns");
+    assert_eq!(mixed.len(), 600);
+    for (i, (row, old)) in mixed.iter().zip(&added).enumerate() {
+        assert_eq!(row.id, old.id);
+        if i % 2 == 0 {
+            assert_eq!((row.qty, row.note.as_deref()), (-1, None));
+        } else {
+            assert_eq!(row.qty as i64, old.id, "kept from the first update");
+            assert_eq!(row.note, Some(format!("n{i}")));
+        }
+    }
+}
+
 /// A transaction of the caller's own (SeaORM's) works as the connection too.
 async fn bulk_calls_inside_a_seaorm_transaction(t: TestDb) {
     let tx = t.db.begin().await.expect("begin");
@@ -476,5 +528,6 @@ crate::backend_tests!(
     update_many_moves_updated_at_and_keeps_the_rest,
     update_many_merges_repeated_keys_and_composite_keys,
     update_many_respects_soft_delete,
+    update_many_of_many_rows_in_either_form,
     bulk_calls_inside_a_seaorm_transaction,
 );

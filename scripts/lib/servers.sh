@@ -1,0 +1,130 @@
+# Shared by scripts/test and scripts/bench (sourced, not run): private, throwaway
+# PostgreSQL and MariaDB servers on 127.0.0.1 in directories under $WORK, and the helpers
+# they need. The caller sets $WORK (a directory the postgres user can traverse), calls
+# start_postgres / start_mariadb, and stop_postgres / stop_mariadb when it exits.
+#
+# start_postgres exports AA_TEST_POSTGRES_URL=postgres://aa:aa@127.0.0.1:PORT/aa (role aa
+# is a superuser); start_mariadb exports AA_TEST_MYSQL_URL=mysql://aa:aa@127.0.0.1:PORT/aa
+# (user aa has ALL ON *.* WITH GRANT). Both servers run without fsync.
+# shellcheck shell=bash
+
+log() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# ---------------------------------------------------------------- prerequisites
+pg_bin_dir() { printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
+
+# install_missing_servers [postgres] [mariadb]: installs the server packages that are
+# missing, of the servers named (default: both).
+install_missing_servers() {
+  local want=" ${*:-postgres mariadb} " pkgs=()
+  if [[ $want == *" postgres "* ]]; then
+    [[ -x "$(pg_bin_dir)/postgres" && -x "$(pg_bin_dir)/psql" ]] || pkgs+=(postgresql postgresql-client)
+  fi
+  if [[ $want == *" mariadb "* ]]; then
+    command -v mariadbd >/dev/null && command -v mariadb-admin >/dev/null || pkgs+=(mariadb-server mariadb-client)
+  fi
+  ((${#pkgs[@]} == 0)) && return 0
+  log "installing ${pkgs[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+}
+
+# First port >= $1 on which nothing accepts TCP connections on 127.0.0.1.
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# wait_for PID CMD...: poll CMD every 0.25 s for up to 60 s; give up early if PID dies.
+wait_for() {
+  local pid=$1 i
+  shift
+  for ((i = 0; i < 240; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.25
+  done
+  return 1
+}
+
+# ------------------------------------------------------------------- PostgreSQL
+# Runs as the `postgres` OS user (the server refuses root), from a directory it can read.
+as_pg() { (cd "$WORK" && runuser -u postgres -- "$@"); }
+
+start_postgres() {
+  PG_BIN=$(pg_bin_dir)
+  PG_PORT=$(free_port 55432)
+  PG_DIR="$WORK/pg"
+  mkdir -m 0700 "$PG_DIR" && chown postgres: "$PG_DIR"
+  as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; die "PostgreSQL initdb failed"; }
+  cat >>"$PG_DIR/data/postgresql.conf" <<EOF
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start >/dev/null \
+    || ! wait_for "$(head -n 1 "$PG_DIR/data/postmaster.pid")" \
+      "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    cat "$PG_DIR/server.log" >&2
+    die "PostgreSQL did not start"
+  fi
+  as_pg "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE aa LOGIN SUPERUSER PASSWORD 'aa'" -c "CREATE DATABASE aa OWNER aa"
+  export AA_TEST_POSTGRES_URL="postgres://aa:aa@127.0.0.1:$PG_PORT/aa"
+}
+
+stop_postgres() {
+  [[ -f "${PG_DIR:-/nonexistent}/data/postmaster.pid" ]] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+    || kill -9 "$(head -n 1 "$PG_DIR/data/postmaster.pid")" 2>/dev/null || true
+}
+
+# ---------------------------------------------------------------------- MariaDB
+# --no-defaults everywhere: ignore /etc/mysql (system socket, datadir, ...).
+start_mariadb() {
+  MY_PORT=$(free_port 53306)
+  MY_DIR="$WORK/mariadb"
+  mkdir -p "$MY_DIR"
+  mariadb-install-db --no-defaults --user=root --datadir="$MY_DIR/data" \
+    --auth-root-authentication-method=normal --skip-test-db >"$MY_DIR/install.log" 2>&1 \
+    || { cat "$MY_DIR/install.log" >&2; die "mariadb-install-db failed"; }
+  mariadbd --no-defaults --user=root --datadir="$MY_DIR/data" \
+    --bind-address=127.0.0.1 --port="$MY_PORT" --skip-networking=0 --skip-name-resolve \
+    --socket="$MY_DIR/mysqld.sock" --pid-file="$MY_DIR/mysqld.pid" \
+    --log-error="$MY_DIR/server.log" --max-connections=300 \
+    --innodb-flush-log-at-trx-commit=0 --loose-innodb-doublewrite=0 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    </dev/null >>"$MY_DIR/server.log" 2>&1 &
+  MY_PID=$!
+  wait_for "$MY_PID" mariadb-admin --no-defaults --socket="$MY_DIR/mysqld.sock" -uroot ping \
+    || { cat "$MY_DIR/server.log" >&2; die "MariaDB did not start"; }
+  mariadb --no-defaults --socket="$MY_DIR/mysqld.sock" -uroot <<'SQL'
+CREATE USER 'aa'@'%' IDENTIFIED BY 'aa';
+CREATE USER 'aa'@'localhost' IDENTIFIED BY 'aa';
+CREATE USER 'aa'@'127.0.0.1' IDENTIFIED BY 'aa';
+GRANT ALL PRIVILEGES ON *.* TO 'aa'@'%' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO 'aa'@'localhost' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON *.* TO 'aa'@'127.0.0.1' WITH GRANT OPTION;
+CREATE DATABASE aa;
+SQL
+  export AA_TEST_MYSQL_URL="mysql://aa:aa@127.0.0.1:$MY_PORT/aa"
+}
+
+stop_mariadb() {
+  [[ -n "${MY_PID:-}" ]] && kill -0 "$MY_PID" 2>/dev/null || return 0
+  mariadb-admin --no-defaults --socket="$MY_DIR/mysqld.sock" -uroot shutdown >/dev/null 2>&1 \
+    || kill "$MY_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 120; i++)); do kill -0 "$MY_PID" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$MY_PID" 2>/dev/null || true
+  wait "$MY_PID" 2>/dev/null || true
+}
