@@ -91,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     let mut publish = first.clone().into_active_model();
     publish.published = Set(true);
-    publish.published_at = Set(Some(chrono::Utc::now()));
+    publish.published_at = Set(Some(advanced_alchemy::types::DateTimeUTC::now()));
     let published = publish.update(&db).await?;
     println!("\npublished #{}: \"{}\"", published.id, published.title);
     println!("  created_at {}", published.created_at);

@@ -22,7 +22,7 @@ pub mod post {
         pub content: String,
         #[sea_orm(default_value = false)]
         pub published: bool,
-        pub published_at: Option<DateTimeUtc>,
+        pub published_at: Option<advanced_alchemy::types::DateTimeUTC>,
         #[sea_orm(has_many, via = "post_tag")]
         pub tags: HasMany<super::tag::Entity>,
     }

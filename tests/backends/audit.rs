@@ -53,10 +53,10 @@ async fn explicit_values_are_kept(t: TestDb) {
         .single()
         .expect("date");
     let mut am = new_post("imported");
-    am.created_at = Set(created);
-    am.updated_at = Set(created);
+    am.created_at = Set(created.into());
+    am.updated_at = Set(created.into());
     let saved = am.insert(&t.db).await.expect("insert");
-    assert_eq!((saved.created_at, saved.updated_at), (created, created));
+    assert_eq!((*saved.created_at, *saved.updated_at), (created, created));
 
     let touched: DateTime<Utc> = Utc
         .with_ymd_and_hms(2021, 6, 7, 8, 9, 10)
@@ -64,7 +64,7 @@ async fn explicit_values_are_kept(t: TestDb) {
         .expect("date");
     let mut change = saved.into_active_model();
     change.title = Set("imported again".into());
-    change.updated_at = Set(touched);
+    change.updated_at = Set(touched.into());
     let updated = change.update(&t.db).await.expect("update");
     assert_eq!(updated.updated_at, touched);
     assert_eq!(reload(&t, updated.id).await.updated_at, touched);
@@ -89,7 +89,7 @@ async fn column_types_are_timezone_aware(t: TestDb) {
             let types = t
                 .strings("SELECT type FROM pragma_table_info('post') WHERE name IN ('created_at', 'updated_at')")
                 .await;
-            assert_eq!(types, ["timestamp_with_timezone_text"; 2]);
+            assert_eq!(types, ["DATETIME"; 2]);
         }
     }
 }

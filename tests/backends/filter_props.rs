@@ -418,12 +418,14 @@ async fn check(
         .await
         .map_err(|e| TestCaseError::fail(format!("delete: {e}")))?;
     if !rows.is_empty() {
-        let now = chrono::Utc::now();
+        let now =
+            advanced_alchemy::types::DateTimeUTC::now().for_backend(t.db.get_database_backend());
         let models = rows.into_iter().map(|(name, note, qty, active)| {
             let mut row = item(&name);
             row.note = Set(note);
             row.qty = Set(qty);
             row.active = Set(active);
+            // insert_many runs no save hooks: the value is written for this backend here
             row.created_at = Set(now);
             row.updated_at = Set(now);
             row

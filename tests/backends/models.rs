@@ -61,7 +61,7 @@ pub mod user_account {
         pub full_name: String,
         #[sea_orm(default_value = true)]
         pub is_active: bool,
-        pub last_login: Option<DateTimeUtc>,
+        pub last_login: Option<advanced_alchemy::types::DateTimeUTC>,
     }
 }
 

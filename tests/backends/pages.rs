@@ -31,8 +31,8 @@ async fn seed(t: &TestDb) -> Repository<'_, post::Entity> {
                 title: Set(format!("p{i:02}")),
                 content: Set(String::new()),
                 published: Set(i % 3 != 0),
-                created_at: Set(at),
-                updated_at: Set(at),
+                created_at: Set(at.into()),
+                updated_at: Set(at.into()),
                 ..Default::default()
             })
             .await

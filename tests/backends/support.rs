@@ -36,12 +36,33 @@ impl Backend {
 pub struct TestDb {
     pub db: DatabaseConnection,
     pub backend: Backend,
+    /// The database's URL, for another process (the Python side of `crosslang`).
+    pub url: String,
     statements: Arc<AtomicUsize>,
+    /// The SQLite file of [`TestDb::on_disk`], removed on drop.
+    file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(file) = &self.file {
+            std::fs::remove_file(file).ok();
+        }
+    }
 }
 
 impl TestDb {
     /// `None` when the backend is not selected in `AA_TEST_BACKENDS`.
     pub async fn new(backend: Backend) -> Option<Self> {
+        Self::create(backend, false).await
+    }
+
+    /// As [`TestDb::new`], with SQLite in a temporary file another process can open.
+    pub async fn on_disk(backend: Backend) -> Option<Self> {
+        Self::create(backend, true).await
+    }
+
+    async fn create(backend: Backend, sqlite_file: bool) -> Option<Self> {
         if !backend.enabled() {
             eprintln!(
                 "backend {} not selected in AA_TEST_BACKENDS",
@@ -49,7 +70,19 @@ impl TestDb {
             );
             return None;
         }
+        let mut file = None;
         let url = match backend {
+            Backend::Sqlite if sqlite_file => {
+                static NEXT: AtomicUsize = AtomicUsize::new(0);
+                let path = std::env::temp_dir().join(format!(
+                    "aa_t{}_{}.sqlite3",
+                    std::process::id(),
+                    NEXT.fetch_add(1, Ordering::SeqCst)
+                ));
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                file = Some(path);
+                url
+            }
             Backend::Sqlite => "sqlite::memory:".to_owned(),
             Backend::Postgres => fresh_database("AA_TEST_POSTGRES_URL").await,
             Backend::MySql => fresh_database("AA_TEST_MYSQL_URL").await,
@@ -66,7 +99,9 @@ impl TestDb {
         Some(Self {
             db,
             backend,
+            url,
             statements,
+            file,
         })
     }
 
@@ -143,16 +178,21 @@ async fn fresh_database(var: &str) -> String {
 /// `postgres::name`, `mysql::name`.
 #[macro_export]
 macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        $crate::backend_tests!(@on sqlite, Sqlite; $($name),*);
-        $crate::backend_tests!(@on postgres, Postgres; $($name),*);
-        $crate::backend_tests!(@on mysql, MySql; $($name),*);
+    (on_disk: $($name:ident),* $(,)?) => {
+        $crate::backend_tests!(@on on_disk, sqlite, Sqlite; $($name),*);
+        $crate::backend_tests!(@on on_disk, postgres, Postgres; $($name),*);
+        $crate::backend_tests!(@on on_disk, mysql, MySql; $($name),*);
     };
-    (@on $module:ident, $backend:ident; $($name:ident),*) => {
+    ($($name:ident),* $(,)?) => {
+        $crate::backend_tests!(@on new, sqlite, Sqlite; $($name),*);
+        $crate::backend_tests!(@on new, postgres, Postgres; $($name),*);
+        $crate::backend_tests!(@on new, mysql, MySql; $($name),*);
+    };
+    (@on $make:ident, $module:ident, $backend:ident; $($name:ident),*) => {
         mod $module {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
-                if let Some(t) = $crate::support::TestDb::new($crate::support::Backend::$backend).await {
+                if let Some(t) = $crate::support::TestDb::$make($crate::support::Backend::$backend).await {
                     super::$name(t).await;
                 }
             })*

@@ -6,11 +6,11 @@
 use crate::support::{Backend, TestDb};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::types::{
-    EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring,
+    EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring, KeyringCell,
 };
 use advanced_alchemy::{Error, schema::TableSchema};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, IntoActiveModel};
-use std::sync::LazyLock;
+use std::sync::Arc;
 
 const PYTHON_FIXTURE: &str = include_str!("../fixtures/python_fernet.json");
 
@@ -36,9 +36,9 @@ fn python_fixture() -> (String, Vec<(String, String)>) {
 /// Fernet with the passphrase Python used for the fixture; at most 40 characters.
 pub struct FernetKey;
 impl EncryptionKey for FernetKey {
-    fn keyring() -> &'static Keyring {
-        static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet(python_fixture().0));
-        &K
+    fn keyring() -> Arc<Keyring> {
+        static K: KeyringCell = KeyringCell::new(|| Keyring::fernet(python_fixture().0));
+        K.load()
     }
     const MAX_LEN: Option<usize> = Some(40);
 }
@@ -47,7 +47,7 @@ impl EncryptionKey for FernetKey {
 /// that needs another limit gets a type of its own sharing the keyring).
 pub struct NotesKey;
 impl EncryptionKey for NotesKey {
-    fn keyring() -> &'static Keyring {
+    fn keyring() -> Arc<Keyring> {
         FernetKey::keyring()
     }
 }
@@ -57,10 +57,10 @@ const RETIRED: &str = "retired fernet passphrase";
 /// XChaCha20-Poly1305, after a rotation away from a Fernet passphrase.
 pub struct AeadKey;
 impl EncryptionKey for AeadKey {
-    fn keyring() -> &'static Keyring {
-        static K: LazyLock<Keyring> =
-            LazyLock::new(|| Keyring::aead([12; 32]).with_old_keys(Keyring::fernet(RETIRED)));
-        &K
+    fn keyring() -> Arc<Keyring> {
+        static K: KeyringCell =
+            KeyringCell::new(|| Keyring::aead([12; 32]).with_old_keys(Keyring::fernet(RETIRED)));
+        K.load()
     }
 }
 

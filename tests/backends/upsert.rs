@@ -112,7 +112,7 @@ async fn upsert_by_match_fields_keeps_key_and_created_at(t: TestDb) {
     let third = docs
         .upsert(
             blk_doc::ActiveModel {
-                created_at: Set(past),
+                created_at: Set(past.into()),
                 ..doc("slug", "v3")
             },
             BY_SLUG,

@@ -77,18 +77,18 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
     if options.audit {
         fields.named.push(parse_quote! {
             #[sea_orm(column_type = "TimestampWithTimeZone")]
-            pub created_at: #p::chrono::DateTime<#p::chrono::Utc>
+            pub created_at: ::advanced_alchemy::types::DateTimeUTC
         });
         fields.named.push(parse_quote! {
             #[sea_orm(column_type = "TimestampWithTimeZone")]
-            pub updated_at: #p::chrono::DateTime<#p::chrono::Utc>
+            pub updated_at: ::advanced_alchemy::types::DateTimeUTC
         });
     }
 
     if options.soft_delete {
         fields.named.push(parse_quote! {
             #[sea_orm(column_type = "TimestampWithTimeZone", nullable)]
-            pub deleted_at: ::core::option::Option<#p::chrono::DateTime<#p::chrono::Utc>>
+            pub deleted_at: ::core::option::Option<::advanced_alchemy::types::DateTimeUTC>
         });
     }
 
@@ -197,8 +197,10 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
             where
                 C: #p::sea_orm::ConnectionTrait,
             {
-                let am = #aa::base::prepare_save(self, insert);
-                <Self as #aa::hooks::ModelHooks>::before_save(am, db, insert).await
+                let backend = db.get_database_backend();
+                let am = #aa::base::prepare_save(self, insert, backend);
+                let am = <Self as #aa::hooks::ModelHooks>::before_save(am, db, insert).await?;
+                ::core::result::Result::Ok(#aa::base::bind_datetimes(am, backend))
             }
 
             async fn after_save<C>(

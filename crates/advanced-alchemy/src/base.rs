@@ -39,10 +39,11 @@
 //! bases are built; see the [`model`](crate::model) attribute. What happens on save is in
 //! [`prepare_save`].
 
-use chrono::{SubsecRound, Utc};
+use crate::types::DateTimeUTC;
+use sea_orm::sea_query::ColumnType;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, DbBackend, EntityTrait, IdenStatic, IntoActiveModel, Iterable,
-    Value,
+    ActiveModelTrait, ActiveValue, ColumnTrait, DbBackend, EntityTrait, IdenStatic,
+    IntoActiveModel, Iterable, Value,
 };
 use std::sync::OnceLock;
 
@@ -184,16 +185,20 @@ pub trait Base:
     }
 }
 
-/// Fills the key and the audit columns of an active model about to be saved.
+/// Fills the key and the audit columns of an active model about to be saved to a
+/// `backend` database.
 ///
 /// Called by the `ActiveModelBehavior::before_save` that the [`model`](crate::model)
-/// attribute generates, and by every bulk path of this crate (SeaORM's own
+/// attribute generates, and so by every write path of this crate (SeaORM's own
 /// `insert_many`/`update_many` skip save hooks). The rules:
 ///
 /// * insert: a client-side key ([`KeyStrategy::generate`]) is set when the key is not set;
 ///   `created_at` and `updated_at` are set to one `now` unless assigned explicitly;
 /// * update: `updated_at` is set to `now` when another column is being changed
-///   (is `Set`), unless `updated_at` itself was assigned (`Set`) by the caller.
+///   (is `Set`), unless `updated_at` itself was assigned (`Set`) by the caller;
+/// * the timestamps are [`DateTimeUTC`]s written the way
+///   `backend` stores them (see [`bind_datetimes`], which the generated hook also runs
+///   after the model's own hooks).
 ///
 /// ```
 /// mod note {
@@ -204,14 +209,14 @@ pub trait Base:
 ///     #[sea_orm(table_name = "note")]
 ///     pub struct Model { pub body: String }
 /// }
-/// use sea_orm::{ActiveValue::Set, ActiveModelTrait};
+/// use sea_orm::{ActiveValue::Set, ActiveModelTrait, DbBackend};
 ///
 /// let am = note::ActiveModel { body: Set("hi".into()), ..Default::default() };
-/// let am = advanced_alchemy::base::prepare_save(am, true);
+/// let am = advanced_alchemy::base::prepare_save(am, true, DbBackend::Sqlite);
 /// assert!(am.id.is_set() && am.created_at.is_set());
 /// assert_eq!(am.created_at.as_ref(), am.updated_at.as_ref());
 /// ```
-pub fn prepare_save<A>(mut am: A, insert: bool) -> A
+pub fn prepare_save<A>(mut am: A, insert: bool, backend: DbBackend) -> A
 where
     A: ActiveModelTrait,
     A::Entity: Base,
@@ -226,7 +231,7 @@ where
     if let Some((created, updated)) = <A::Entity as Base>::audit_columns() {
         // microseconds: what PostgreSQL and MySQL DATETIME(6) keep, so a saved model equals
         // the row read back
-        let now: Value = Utc::now().trunc_subsecs(6).into();
+        let now: Value = DateTimeUTC::now().for_backend(backend).into();
         if insert {
             if am.is_not_set(created) {
                 am.set(created, now.clone());
@@ -239,6 +244,47 @@ where
                 .any(|c| c.as_str() != updated.as_str() && matches!(am.get(c), ActiveValue::Set(_)))
         {
             am.set(updated, now);
+        }
+    }
+    bind_datetimes(am, backend)
+}
+
+/// Rewrites every [`DateTimeUTC`] value being saved (`Set`)
+/// into the form `backend` stores: a SeaORM value does not know its database, and
+/// SQLite and MySQL store the naive UTC text Python writes while PostgreSQL takes a
+/// `timestamptz`. The hook of [`model`](crate::model) models runs this last, after the
+/// model's own hooks; call it in a hand-written `before_save` of a model that has
+/// `DateTimeUTC` columns without being a `#[model]`.
+///
+/// ```
+/// mod event {
+///     use sea_orm::entity::prelude::*;
+///     #[advanced_alchemy::model(BigIntBase)]
+///     #[sea_orm::model]
+///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+///     #[sea_orm(table_name = "event")]
+///     pub struct Model { pub at: advanced_alchemy::types::DateTimeUTC }
+/// }
+/// use advanced_alchemy::types::DateTimeUTC;
+/// use sea_orm::{ActiveValue::Set, ActiveModelTrait, DbBackend, Value};
+///
+/// let am = event::ActiveModel { at: Set(DateTimeUTC::now()), ..Default::default() };
+/// let am = advanced_alchemy::base::bind_datetimes(am, DbBackend::Sqlite);
+/// let Value::Enum(e) = am.get(event::Column::At).into_value().unwrap() else { panic!() };
+/// assert!(!format!("{e:?}").contains("+00:00")); // naive UTC text for SQLite
+/// ```
+pub fn bind_datetimes<A: ActiveModelTrait>(mut am: A, backend: DbBackend) -> A {
+    for column in <A::Entity as EntityTrait>::Column::iter() {
+        if !matches!(
+            column.def().get_column_type(),
+            ColumnType::TimestampWithTimeZone
+        ) {
+            continue;
+        }
+        if let ActiveValue::Set(value) = am.get(column)
+            && crate::types::datetime::needs_rebind(&value, backend)
+        {
+            am.set(column, crate::types::datetime::bind_for(value, backend));
         }
     }
     am

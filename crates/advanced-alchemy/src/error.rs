@@ -152,6 +152,91 @@ pub enum Error {
     /// ```
     #[error(transparent)]
     Encryption(#[from] crate::types::EncryptionError),
+    /// A stored value could not be read as the Rust type of its field: JSON that does not
+    /// parse or does not fit the type of a [`JsonB`](crate::types::JsonB) column, for
+    /// example. Never a panic: SeaORM carries it as `DbErr::Type`, and
+    /// [`Error::from_db`] (which every repository uses) turns it back into this case.
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    ///
+    /// let err = Error::from_db(sea_orm::DbErr::Type(
+    ///     "cannot decode column `settings` as app::Settings: missing field `theme`".into(),
+    /// ));
+    /// match &err {
+    ///     Error::Decode { column, expected, message } => {
+    ///         assert_eq!(column.as_deref(), Some("settings"));
+    ///         assert_eq!(expected, "app::Settings");
+    ///         assert_eq!(message, "missing field `theme`");
+    ///     }
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// assert_eq!(err.to_string(), "cannot decode column `settings` as app::Settings: missing field `theme`");
+    /// ```
+    #[error("cannot decode {} as {expected}: {message}", what(column))]
+    Decode {
+        /// The column read, when known.
+        column: Option<String>,
+        /// The Rust type the value was read as.
+        expected: String,
+        /// What is wrong with the stored value.
+        message: String,
+    },
+    /// File content could not be stored, read or deleted, or names an unknown storage
+    /// backend (see [`types::file_object`](crate::types::file_object)).
+    ///
+    /// ```
+    /// use advanced_alchemy::{Error, types::file_object::StorageError};
+    ///
+    /// let err = Error::from(StorageError::NotFound { backend: "documents".into(), path: "a.txt".into() });
+    /// assert_eq!(err.to_string(), "`a.txt` not found in storage backend `documents`");
+    /// ```
+    #[error(transparent)]
+    Storage(#[from] crate::types::file_object::StorageError),
+}
+
+fn what(column: &Option<String>) -> String {
+    match column {
+        Some(c) => format!("column `{c}`"),
+        None => "value".to_owned(),
+    }
+}
+
+/// The `DbErr` a column type's `TryGetable` returns when the stored value cannot be read
+/// as `expected`: `DbErr::Type` with the message of [`Error::Decode`], which
+/// [`Error::from_db`] recognises. `column` is the name SeaORM read it by
+/// (`ColIdx::as_str`), `None` for a positional read.
+pub(crate) fn decode_db_err(
+    column: Option<&str>,
+    expected: impl Into<String>,
+    message: impl Into<String>,
+) -> DbErr {
+    DbErr::Type(
+        Error::Decode {
+            column: column.map(str::to_owned),
+            expected: expected.into(),
+            message: message.into(),
+        }
+        .to_string(),
+    )
+}
+
+/// Recognises the message of [`decode_db_err`] carried as `DbErr::Type`.
+fn decode_from_type_message(message: &str) -> Option<Error> {
+    let rest = message.strip_prefix("cannot decode ")?;
+    let (column, rest) = if let Some(rest) = rest.strip_prefix("value as ") {
+        (None, rest)
+    } else {
+        let rest = rest.strip_prefix("column `")?;
+        let (column, rest) = rest.split_once("` as ")?;
+        (Some(column.to_owned()), rest)
+    };
+    let (expected, message) = rest.split_once(": ")?;
+    Some(Error::Decode {
+        column,
+        expected: expected.to_owned(),
+        message: message.to_owned(),
+    })
 }
 
 fn describe(
@@ -185,10 +270,13 @@ impl Error {
     /// assert!(matches!(err, Error::Database(_)));
     /// ```
     pub fn from_db(err: DbErr) -> Self {
-        if let DbErr::Type(message) = &err
-            && let Some(e) = crate::types::EncryptionError::from_type_message(message)
-        {
-            return Error::Encryption(e);
+        if let DbErr::Type(message) = &err {
+            if let Some(e) = crate::types::EncryptionError::from_type_message(message) {
+                return Error::Encryption(e);
+            }
+            if let Some(e) = decode_from_type_message(message) {
+                return e;
+            }
         }
         match classify(&err) {
             Some(Kind::Unique(constraint, detail)) => Error::DuplicateKey {
@@ -410,5 +498,52 @@ mod tests {
             mysql_fk_name("Cannot add or update a child row: a foreign key constraint fails (`aa`.`post_tag`, CONSTRAINT `fk_post_tag_post_id_post` FOREIGN KEY (`post_id`) REFERENCES `post` (`id`))").as_deref(),
             Some("fk_post_tag_post_id_post")
         );
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::*;
+
+    #[test]
+    fn decode_errors_survive_the_trip_through_seaorm() {
+        for (column, expected, message) in [
+            (
+                Some("data"),
+                "alloc::vec::Vec<i32>",
+                "invalid type: string \"x\", expected a sequence at line 1 column 3",
+            ),
+            (
+                None,
+                "my::Settings",
+                "not JSON: expected value at line 1 column 1",
+            ),
+            (
+                Some("a: b"),
+                "std::collections::HashMap<String, i64>",
+                "a: b: c",
+            ),
+        ] {
+            let err = Error::from_db(decode_db_err(column, expected, message));
+            match err {
+                Error::Decode {
+                    column: c,
+                    expected: e,
+                    message: m,
+                } => {
+                    assert_eq!(c.as_deref(), column);
+                    assert_eq!(e, expected);
+                    assert_eq!(m, message);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // SeaORM's own type errors stay database errors
+        assert!(matches!(
+            Error::from_db(DbErr::Type(
+                "A null value was encountered while decoding x".into()
+            )),
+            Error::Database(_)
+        ));
     }
 }

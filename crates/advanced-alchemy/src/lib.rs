@@ -52,8 +52,9 @@
 //! * [`registry`]: `orm_registry`, `create_all`, `drop_all`; [`schema`] and [`naming`] for
 //!   the DDL they run.
 //! * [`types`]: column types, such as [`types::PasswordHash`] (Argon2, read and written
-//!   by the Python library too) and [`types::EncryptedString`] / [`types::EncryptedText`]
-//!   (client-side encryption, key rotation).
+//!   by the Python library too), [`types::EncryptedString`] / [`types::EncryptedText`]
+//!   (client-side encryption, key rotation) and [`types::FileObject`] (file metadata in a
+//!   JSON column, content in object storage, cleaned up after commit or rollback).
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends

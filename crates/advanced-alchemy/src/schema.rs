@@ -1,7 +1,7 @@
 //! The DDL that [`create_all`](crate::registry::create_all) runs for one entity.
 //!
 //! Built from the SeaORM entity (columns, primary key, relations, indexes) with
-//! sea-query, with three differences from SeaORM's own `Schema::create_table_from_entity`:
+//! sea-query, with these differences from SeaORM's own `Schema::create_table_from_entity`:
 //!
 //! * every constraint and index is named by the Python library's convention
 //!   ([`crate::naming`]): `pk_post`, `uq_tag_slug`, `ix_post_title`,
@@ -11,6 +11,10 @@
 //!   rowid (`INTEGER PRIMARY KEY`) on SQLite;
 //! * timezone-aware timestamps are `timestamptz` on PostgreSQL and `DATETIME(6)` on MySQL
 //!   (microseconds kept; MySQL's `TIMESTAMP` would round to seconds and stop at 2038);
+//! * UUIDs ([`GUID`](crate::types::GUID), the keys of UUID models) are `uuid` on
+//!   PostgreSQL and `BINARY(16)` on MySQL and SQLite, as Python's `GUID`; `JSONB` columns
+//!   ([`JsonB`](crate::types::JsonB)) are `jsonb` on PostgreSQL, `json` on MySQL and
+//!   `TEXT` on SQLite;
 //! * tables of UUID and nanoid models get the nullable `sa_orm_sentinel` column that the
 //!   Python library's bases declare ([`SENTINEL_COLUMN`]), so both sides create one table.
 //!
@@ -101,14 +105,30 @@ impl TableSchema {
             }
             let is_pk = pk.iter().any(|k| k.as_str() == name);
             let mut ty = def.get_column_type().clone();
-            if matches!(ty, ColumnType::TimestampWithTimeZone) && backend == DbBackend::MySql {
-                ty = ColumnType::custom("datetime(6)");
+            // DateTimeUTC: as SQLAlchemy declares it (`DATETIME` on SQLite, holding its UTC
+            // text), but with microseconds on MySQL, where Python's `DATETIME` drops them
+            if matches!(ty, ColumnType::TimestampWithTimeZone) {
+                match backend {
+                    DbBackend::MySql => ty = ColumnType::custom("datetime(6)"),
+                    DbBackend::Sqlite => ty = ColumnType::custom("DATETIME"),
+                    _ => {}
+                }
             }
             // a string of the largest length (`varchar` on PostgreSQL and SQLite, e.g. an
             // `EncryptedString`) is `TEXT` on MySQL, as Python's Advanced Alchemy declares
             // `EncryptedString` there; sea-query would write `varchar(65535)`, more than a
             // utf8mb4 row can hold
             if matches!(ty, ColumnType::String(StringLen::Max)) && backend == DbBackend::MySql {
+                ty = ColumnType::Text;
+            }
+            // Python's GUID is 16 raw bytes outside PostgreSQL: `binary(16)`, where
+            // sea-query writes `uuid_text` on SQLite (MySQL: `binary(16)` already)
+            if matches!(ty, ColumnType::Uuid) && backend == DbBackend::Sqlite {
+                ty = ColumnType::custom("binary(16)");
+            }
+            // Python's JsonB keeps its text in SQLite as written: TEXT (sea-query writes
+            // `jsonb_text`; `jsonb` on PostgreSQL and `json` on MySQL are Python's too)
+            if matches!(ty, ColumnType::JsonBinary) && backend == DbBackend::Sqlite {
                 ty = ColumnType::Text;
             }
             let mut auto_increment = false;

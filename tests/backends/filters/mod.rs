@@ -12,7 +12,8 @@ mod search;
 use crate::support::TestDb;
 use advanced_alchemy::filters::Filter;
 use advanced_alchemy::repository::Repository;
-use chrono::{DateTime, TimeZone, Utc};
+use advanced_alchemy::types::DateTimeUTC;
+use chrono::{TimeZone, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::DatabaseConnection;
 
@@ -30,7 +31,7 @@ pub mod flt_item {
         pub qty: Option<i64>,
         pub score: f64,
         pub active: bool,
-        pub due_at: Option<DateTimeUtc>,
+        pub due_at: Option<advanced_alchemy::types::DateTimeUTC>,
         #[sea_orm(has_many)]
         pub children: HasMany<super::flt_child::Entity>,
     }
@@ -65,10 +66,11 @@ pub fn item(name: &str) -> flt_item::ActiveModel {
 }
 
 /// Midnight UTC on `day` January 2024.
-pub fn jan(day: u32) -> DateTime<Utc> {
+pub fn jan(day: u32) -> DateTimeUTC {
     Utc.with_ymd_and_hms(2024, 1, day, 0, 0, 0)
         .single()
         .expect("a date")
+        .into()
 }
 
 pub fn items(db: &DatabaseConnection) -> Repository<'_, flt_item::Entity> {

@@ -231,7 +231,7 @@ fn membership<C: ColumnTrait, V: Into<Value> + Clone>(
 ) -> Option<Expr> {
     let values: Vec<Value> = values
         .iter()
-        .map(|v| v.clone().into())
+        .map(|v| crate::types::datetime::bind_for(v.clone().into(), backend))
         .filter(|v| !pg_unbindable(backend, v))
         .collect();
     if values.is_empty() {

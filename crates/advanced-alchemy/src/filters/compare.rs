@@ -184,6 +184,7 @@ pub(crate) fn compare<C: ColumnTrait>(
     value: Value,
 ) -> Expr {
     let column = || Expr::col(field.as_column_ref());
+    let value = crate::types::datetime::bind_for(value, backend);
     if pg_unbindable(backend, &value) {
         // No stored text holds NUL, so nothing equals the value, and in byte order
         // it sits just above its part before the first NUL.

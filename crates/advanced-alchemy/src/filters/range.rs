@@ -1,13 +1,14 @@
 //! Ranges: [`BeforeAfter`] (strict bounds) and [`OnBeforeAfter`] (inclusive bounds).
 //!
-//! Mostly for timestamps, but any value SeaORM binds works. On SQLite timestamps are
-//! stored as text and compared as text: compare values of the column's own type
-//! (`DateTime<Utc>` with a `DateTimeUtc` column) so both sides are written alike.
+//! Mostly for timestamps ([`DateTimeUTC`], the default value type), but any value SeaORM
+//! binds works. On SQLite timestamps are stored and compared as text: compare values of
+//! the column's own type (`DateTimeUTC` for a `DateTimeUTC` column, such as the audit
+//! columns) so that both sides are written alike.
 
 use super::Predicate;
 use super::collection::filter_with_values;
 use super::compare::{Operator, compare};
-use chrono::{DateTime, Utc};
+use crate::types::DateTimeUTC;
 use sea_orm::sea_query::{Condition, Value};
 use sea_orm::{ColumnTrait, DbBackend, EntityTrait};
 use std::fmt;
@@ -16,8 +17,8 @@ use std::fmt;
 /// `BeforeAfter`. No bound at all is no filter.
 ///
 /// On SQLite timestamps are stored and compared as text: compare with values of the
-/// column's own type (`DateTime<Utc>` for a `DateTimeUtc` column) so that both
-/// sides are written alike.
+/// column's own type ([`DateTimeUTC`] for a `DateTimeUTC` column such as `created_at`;
+/// `Utc::now().into()` makes one) so that both sides are written alike.
 ///
 /// ```
 /// # mod post { use sea_orm::entity::prelude::*;
@@ -28,6 +29,7 @@ use std::fmt;
 /// # async fn main() -> advanced_alchemy::Result<()> {
 /// use advanced_alchemy::filters::BeforeAfter;
 /// use advanced_alchemy::repository::Repository;
+/// use advanced_alchemy::types::DateTimeUTC;
 /// use chrono::{TimeZone, Utc};
 /// use sea_orm::ActiveValue::Set;
 ///
@@ -35,16 +37,16 @@ use std::fmt;
 /// # advanced_alchemy::registry::Registry::new().register::<post::Entity>().create_all(&db).await?;
 /// let posts = Repository::<post::Entity, _>::new(&db);
 /// for year in [2023, 2024, 2025] {
-///     let at = Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).unwrap();
+///     let at = DateTimeUTC::from(Utc.with_ymd_and_hms(year, 1, 1, 0, 0, 0).unwrap());
 ///     posts.add(post::ActiveModel { title: Set(year.to_string()), created_at: Set(at), updated_at: Set(at), ..Default::default() }).await?;
 /// }
-/// let jan_2024 = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
+/// let jan_2024 = DateTimeUTC::from(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap());
 /// let after = BeforeAfter::new(post::Column::CreatedAt, None, Some(jan_2024));
 /// assert_eq!(posts.get_many(after).await?[0].title, "2025"); // strictly after
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct BeforeAfter<C, V = DateTime<Utc>> {
+pub struct BeforeAfter<C, V = DateTimeUTC> {
     /// The column bounded.
     pub field: C,
     /// Rows where `field` is earlier than this (`<`).
@@ -62,7 +64,7 @@ impl<C: ColumnTrait, V> BeforeAfter<C, V> {
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
     /// use advanced_alchemy::filters::BeforeAfter;
-    /// let recent = BeforeAfter::new(post::Column::CreatedAt, None, Some(chrono::Utc::now()));
+    /// let recent = BeforeAfter::new(post::Column::CreatedAt, None, Some(advanced_alchemy::types::DateTimeUTC::now()));
     /// assert!(recent.before.is_none());
     /// ```
     pub fn new(field: C, before: Option<V>, after: Option<V>) -> Self {
@@ -114,7 +116,7 @@ where
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct OnBeforeAfter<C, V = DateTime<Utc>> {
+pub struct OnBeforeAfter<C, V = DateTimeUTC> {
     /// The column bounded.
     pub field: C,
     /// Rows where `field` is this or earlier (`<=`).
@@ -132,7 +134,7 @@ impl<C: ColumnTrait, V> OnBeforeAfter<C, V> {
     /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
     /// #   pub struct Model { pub title: String } }
     /// use advanced_alchemy::filters::OnBeforeAfter;
-    /// let until_now = OnBeforeAfter::new(post::Column::CreatedAt, Some(chrono::Utc::now()), None);
+    /// let until_now = OnBeforeAfter::new(post::Column::CreatedAt, Some(advanced_alchemy::types::DateTimeUTC::now()), None);
     /// assert!(until_now.on_or_after.is_none());
     /// ```
     pub fn new(field: C, on_or_before: Option<V>, on_or_after: Option<V>) -> Self {

@@ -36,8 +36,8 @@ use crate::base::Base;
 /// let live = document::Model {
 ///     id: uuid::Uuid::now_v7(),
 ///     title: "draft".into(),
-///     created_at: chrono::Utc::now(),
-///     updated_at: chrono::Utc::now(),
+///     created_at: advanced_alchemy::types::DateTimeUTC::now(),
+///     updated_at: advanced_alchemy::types::DateTimeUTC::now(),
 ///     deleted_at: None,
 /// };
 /// assert!(live.deleted_at.is_none());

@@ -299,6 +299,8 @@ enum KeyValue {
     S(String),
     Id(uuid::Uuid),
     T(DateTime<Utc>),
+    /// A [`DateTimeUTC`](crate::types::DateTimeUTC).
+    Tz(DateTime<Utc>),
     Dt(NaiveDateTime),
     D(NaiveDate),
 }
@@ -322,6 +324,18 @@ impl KeyValue {
             Value::Uuid(Some(v)) => Self::Id(v),
             Value::ChronoDateTimeUtc(Some(v)) => Self::T(v),
             Value::ChronoDateTime(Some(v)) => Self::Dt(v),
+            Value::Enum(e) if e.is_some() => {
+                match <crate::types::DateTimeUTC as sea_orm::sea_query::ValueType>::try_from(
+                    Value::Enum(e),
+                ) {
+                    Ok(v) => Self::Tz(v.into_inner()),
+                    Err(_) => {
+                        return Err(Error::InvalidRequest(format!(
+                            "keyset column {column} holds a value that cannot be paginated by"
+                        )));
+                    }
+                }
+            }
             Value::ChronoDate(Some(v)) => Self::D(v),
             other => {
                 return Err(Error::InvalidRequest(format!(
@@ -340,6 +354,7 @@ impl KeyValue {
             Self::S(v) => v.into(),
             Self::Id(v) => v.into(),
             Self::T(v) => v.into(),
+            Self::Tz(v) => crate::types::DateTimeUTC::from(v).into(),
             Self::Dt(v) => v.into(),
             Self::D(v) => v.into(),
         }

@@ -9,7 +9,7 @@ use super::{Repository, atomic, key_tuple, pk_columns, pk_condition, pk_eq};
 use crate::base::Base;
 use crate::error::{Error, Result};
 use crate::filters::{Filter, FilterQuery};
-use chrono::{SubsecRound, Utc};
+use crate::types::DateTimeUTC;
 use sea_orm::sea_query::{Condition, Expr, IntoCondition, ValueTuple};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter,
@@ -266,7 +266,7 @@ where
             }
             (Removal::Restore, Some(col)) => (condition.add(col.is_not_null()), Some(None)),
             (Removal::Delete, Some(col)) => {
-                let now = Utc::now().trunc_subsecs(6);
+                let now = DateTimeUTC::now().for_backend(conn.get_database_backend());
                 (condition.add(col.is_null()), Some(Some(now)))
             }
             (Removal::Delete, None) | (Removal::Hard, _) => (condition, None),
@@ -303,7 +303,8 @@ where
                 };
                 let mut update = E::update_many().col_expr(col, Expr::value(deleted_at));
                 if let Some((_, updated)) = E::audit_columns() {
-                    update = update.col_expr(updated, Expr::value(Utc::now().trunc_subsecs(6)));
+                    let now = DateTimeUTC::now().for_backend(conn.get_database_backend());
+                    update = update.col_expr(updated, Expr::value(now));
                 }
                 if returning {
                     return update

@@ -87,7 +87,9 @@ where
         match_fields: &[E::Column],
         upsert: bool,
     ) -> Result<(E::Model, bool)> {
-        let am = data.into_active_model();
+        // DateTimeUTC values in this backend's form, so matching and comparing with the
+        // stored row see equal instants as equal
+        let am = crate::base::bind_datetimes(data.into_active_model(), self.backend());
         let key = self.match_key(&am, match_fields, "get_or_upsert")?;
         let find = self.match_condition(match_fields, key);
         atomic!(self, false, |conn| async {
@@ -166,7 +168,9 @@ where
         data: impl IntoActiveModel<E::ActiveModel>,
         match_fields: &[E::Column],
     ) -> Result<(E::Model, bool)> {
-        let am = data.into_active_model();
+        // DateTimeUTC values in this backend's form, so matching and comparing with the
+        // stored row see equal instants as equal
+        let am = crate::base::bind_datetimes(data.into_active_model(), self.backend());
         let key = self.match_key(&am, match_fields, "get_and_update")?;
         let find = self.match_condition(match_fields, key);
         atomic!(self, false, |conn| async {

@@ -89,7 +89,12 @@ where
             .filter(query.condition().clone())
             .filter(self.live_condition(&query));
         if let Some(cursor) = after {
-            let values = keyset.decode(cursor)?;
+            let backend = self.backend();
+            let values = keyset
+                .decode(cursor)?
+                .into_iter()
+                .map(|v| crate::types::datetime::bind_for(v, backend))
+                .collect();
             select = select.filter(after_condition(keyset.columns(), values));
         }
         for (col, order) in keyset.columns() {

@@ -1,12 +1,24 @@
 //! Column types: values with more meaning than their SQL type, usable as fields of a
 //! SeaORM model like any `String` or `i64`.
 //!
+//! * [`DateTimeUTC`]: an always-UTC timestamp to the microsecond, stored as Python's
+//!   `DateTimeUTC` stores it (`timestamptz`; SQLAlchemy's UTC text on SQLite); the audit
+//!   and soft-delete columns use it.
 //! * [`PasswordHash`]: an Argon2 password hash, stored as its PHC string in a
 //!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
-//!   with a [`Keyring`] (Fernet, compatible with Python's Advanced Alchemy, or
-//!   XChaCha20-Poly1305), with key rotation.
+//!   with a [`Keyring`] (Fernet or pgcrypto, compatible with Python's Advanced Alchemy,
+//!   or XChaCha20-Poly1305), with key rotation, at runtime through a [`KeyringCell`].
+//! * [`JsonB<T>`]: any serde type in a JSON column (`jsonb` on PostgreSQL, `JSON` on
+//!   MySQL/MariaDB, `TEXT` on SQLite), written as the text Python's `json.dumps` writes
+//!   ([`to_python_json`]); a stored value that does not fit `T` is
+//!   [`Error::Decode`](crate::Error::Decode) naming the column.
+//! * [`GUID`]: [`uuid::Uuid`], stored as Python's `GUID` stores it: native `uuid` on
+//!   PostgreSQL, 16 raw bytes (`BINARY(16)`) on MySQL/MariaDB and SQLite.
+//! * [`file_object`]: [`FileObject`] and [`FileObjectList`], file metadata in a JSON
+//!   column as Python's `StoredObject` stores it, content in an object store; uploads and
+//!   deletions follow the [`Session`](crate::Session)'s commit or rollback.
 //!
 //! More of the Python library's column types will follow here.
 //!
@@ -20,9 +32,19 @@
 //! ```
 
 mod argon2_hasher;
+pub mod datetime;
 pub mod encrypted;
+pub mod file_object;
+mod guid;
+mod json;
 mod password_hash;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
-pub use encrypted::{EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring};
+pub use datetime::DateTimeUTC;
+pub use encrypted::{
+    EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring, KeyringCell,
+};
+pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, storages};
+pub use guid::GUID;
+pub use json::{JsonB, to_python_json};
 pub use password_hash::PasswordHash;

@@ -30,7 +30,8 @@ pub enum ValueKind {
     /// A UUID in any of its usual spellings.
     Uuid,
     /// `TIMESTAMP WITH TIME ZONE`: RFC 3339 (`2024-01-01T00:00:00Z`), a date and time
-    /// without offset (taken as UTC) or a date (midnight UTC); bound as `DateTime<Utc>`.
+    /// without offset (taken as UTC) or a date (midnight UTC); bound as a
+    /// [`DateTimeUTC`](crate::types::DateTimeUTC), the library's timestamp type.
     DateTimeUtc,
     /// `TIMESTAMP`/`DATETIME` without time zone: the same spellings, an offset being
     /// converted to UTC; bound as `NaiveDateTime`.

@@ -3,6 +3,7 @@
 use super::schema::ValueKind;
 use super::{clip, invalid};
 use crate::error::Result;
+use crate::types::DateTimeUTC;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sea_orm::sea_query::Value;
 
@@ -19,7 +20,7 @@ pub(crate) fn from_text(field: &str, kind: ValueKind, raw: &str) -> Result<Value
             .map(Value::from),
         ValueKind::Bool => parse_bool(raw).map(Value::from),
         ValueKind::Uuid => uuid::Uuid::parse_str(raw.trim()).ok().map(Value::from),
-        ValueKind::DateTimeUtc => parse_datetime(raw).map(Value::from),
+        ValueKind::DateTimeUtc => parse_datetime(raw).map(|dt| Value::from(DateTimeUTC::from(dt))),
         ValueKind::DateTime => parse_datetime(raw).map(|dt| Value::from(dt.naive_utc())),
         ValueKind::Date => NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
             .ok()

@@ -3,13 +3,15 @@
 use super::EncryptionError;
 use super::aead::{AeadKey, Token};
 use super::fernet;
+use super::pgcrypto::{self, Message, PgcryptoKey};
 
 /// The keys of an encrypted column: the current key, which encrypts every value written,
 /// and older keys, which still decrypt values written before a rotation.
 ///
-/// A key is either a Fernet key (the default, compatible with Python's Advanced Alchemy
-/// `FernetBackend`) or an XChaCha20-Poly1305 key ([`aead`](Self::aead)). Tokens say which
-/// backend wrote them, so a keyring can also move a column from one backend to the other:
+/// A key is a Fernet key (the default, compatible with Python's Advanced Alchemy
+/// `FernetBackend`), an XChaCha20-Poly1305 key ([`aead`](Self::aead)) or a pgcrypto
+/// passphrase ([`pgcrypto`](Self::pgcrypto), Python's `PGCryptoBackend`). Tokens say which
+/// backend wrote them, so a keyring can also move a column from one backend to another:
 /// the current key decides what is written, every key is tried (current first) to read.
 ///
 /// ```
@@ -34,6 +36,7 @@ pub struct Keyring {
 enum Key {
     Fernet(Box<::fernet::Fernet>),
     Aead(AeadKey),
+    Pgcrypto(PgcryptoKey),
 }
 
 impl Key {
@@ -41,6 +44,7 @@ impl Key {
         match self {
             Key::Fernet(_) => "fernet",
             Key::Aead(_) => "xchacha20poly1305",
+            Key::Pgcrypto(_) => "pgcrypto",
         }
     }
 }
@@ -200,8 +204,47 @@ impl Keyring {
         Self::one(Key::Aead(AeadKey::from_secret(secret.as_ref())))
     }
 
+    /// A pgcrypto keyring keyed exactly as Python's Advanced Alchemy `PGCryptoBackend`:
+    /// the passphrase is [`pgcrypto::passphrase(key)`](pgcrypto::passphrase), the URL-safe
+    /// base64 of `key`. Values are ASCII-armored OpenPGP messages that PostgreSQL's
+    /// `pgp_sym_decrypt(dearmor(column), passphrase)` decrypts, made and read on the client
+    /// (so on any database); what PostgreSQL's `armor(pgp_sym_encrypt(…))` stores reads
+    /// too. See [the pgcrypto module](pgcrypto) for the formats read.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::Keyring;
+    ///
+    /// let keyring = Keyring::pgcrypto("the key Python was given");
+    /// let token = keyring.encrypt("hello");
+    /// assert!(token.starts_with("-----BEGIN PGP MESSAGE-----\n\n"));
+    /// assert_eq!(keyring.decrypt(&token)?, "hello");
+    /// assert!(Keyring::pgcrypto("another key").decrypt(&token).is_err());
+    /// # Ok::<(), advanced_alchemy::types::EncryptionError>(())
+    /// ```
+    pub fn pgcrypto(key: impl AsRef<[u8]>) -> Self {
+        Self::pgcrypto_with_passphrase(pgcrypto::passphrase(key))
+    }
+
+    /// A pgcrypto keyring whose passphrase is `passphrase` as given, for values encrypted by
+    /// SQL of your own (`pgp_sym_encrypt(value, 'passphrase')`) rather than by Python's
+    /// backend.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::{Keyring, encrypted::pgcrypto};
+    ///
+    /// let token = Keyring::pgcrypto_with_passphrase("c2VjcmV0").encrypt("x");
+    /// assert_eq!(Keyring::pgcrypto("secret").decrypt(&token)?, "x");
+    /// assert_eq!(pgcrypto::passphrase("secret"), "c2VjcmV0");
+    /// # Ok::<(), advanced_alchemy::types::EncryptionError>(())
+    /// ```
+    pub fn pgcrypto_with_passphrase(passphrase: impl AsRef<[u8]>) -> Self {
+        Self::one(Key::Pgcrypto(PgcryptoKey::from_passphrase(
+            passphrase.as_ref(),
+        )))
+    }
+
     /// Adds every key of `older` (its current key first) as keys that decrypt but never
-    /// encrypt: the step of a key rotation. `older` may use the other backend.
+    /// encrypt: the step of a key rotation. `older` may use another backend.
     ///
     /// ```
     /// use advanced_alchemy::types::Keyring;
@@ -228,6 +271,7 @@ impl Keyring {
         match &self.keys[0] {
             Key::Fernet(f) => f.encrypt(plaintext.as_bytes()),
             Key::Aead(k) => k.encrypt(plaintext.as_bytes()),
+            Key::Pgcrypto(k) => k.encrypt(plaintext.as_bytes()),
         }
     }
 
@@ -249,10 +293,18 @@ impl Keyring {
     }
 
     fn decrypt_bytes(&self, token: &str) -> Option<Vec<u8>> {
-        if fernet::is_fernet_token(token) {
+        if pgcrypto::is_armored(token) {
+            let message = Message::from_armored(token)?;
+            self.keys.iter().find_map(|key| match key {
+                Key::Pgcrypto(k) => k
+                    .decrypt(&message)
+                    .map(|mut plain| std::mem::take(&mut *plain)),
+                _ => None,
+            })
+        } else if fernet::is_fernet_token(token) {
             self.keys.iter().find_map(|key| match key {
                 Key::Fernet(f) => fernet::decrypt(f, token),
-                Key::Aead(_) => None,
+                _ => None,
             })
         } else {
             let key_id = Token::parse(token)?.key_id;

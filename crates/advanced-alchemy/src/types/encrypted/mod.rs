@@ -3,21 +3,21 @@
 //! The value is encrypted on the client when it is written and decrypted when it is
 //! read, as Python's Advanced Alchemy `EncryptedString`/`EncryptedText` do; the database
 //! only ever sees tokens. Which keys to use is a type parameter: a unit type of yours
-//! implementing [`EncryptionKey`], whose [`keyring`](EncryptionKey::keyring) the
-//! application fills at startup (from configuration, an environment variable or a
-//! secret store), typically in a [`LazyLock`](std::sync::LazyLock) or
-//! [`OnceLock`](std::sync::OnceLock).
+//! implementing [`EncryptionKey`], whose [`keyring`](EncryptionKey::keyring) is typically
+//! a [`KeyringCell`] the application fills at startup (from configuration, an environment
+//! variable or a secret store) and may replace while running to rotate keys.
 //!
 //! ```
-//! use std::sync::LazyLock;
-//! use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring};
+//! use std::sync::Arc;
+//! use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring, KeyringCell};
+//!
+//! // in an application: Keyring::from_env("APP_SECRET"), loaded once at startup
+//! static KEYS: KeyringCell = KeyringCell::new(|| Keyring::fernet("secret"));
 //!
 //! struct AppKey;
 //! impl EncryptionKey for AppKey {
-//!     fn keyring() -> &'static Keyring {
-//!         // in an application: Keyring::from_env("APP_SECRET"), checked at startup
-//!         static KEYRING: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("secret"));
-//!         &KEYRING
+//!     fn keyring() -> Arc<Keyring> {
+//!         KEYS.load()
 //!     }
 //!     const MAX_LEN: Option<usize> = Some(64);
 //! }
@@ -69,6 +69,18 @@
 //!   text, with the key derived from the passphrase as Python does, so a column can be
 //!   shared with a Python application.
 //! * XChaCha20-Poly1305 ([`Keyring::aead`]): `v1.<key id>.<payload>` tokens.
+//! * pgcrypto ([`Keyring::pgcrypto`]): ASCII-armored OpenPGP messages, what Python's
+//!   `PGCryptoBackend` stores with `armor(pgp_sym_encrypt(value, passphrase))`, made and
+//!   read on the client; PostgreSQL's `pgp_sym_decrypt(dearmor(column), passphrase)`
+//!   decrypts them in SQL ([`pgcrypto::decrypt_expr`]).
+//!
+//! ## Rotating keys
+//! A keyring has one current key, which encrypts, and old keys, which only decrypt
+//! ([`Keyring::with_old_keys`], across backends too). Rows keep the token they were
+//! written with until they are saved again. Put the keyring in a [`KeyringCell`] and
+//! [`store`](KeyringCell::store) the new one to rotate without a restart: first the new
+//! key with the previous one as an old key, and once every row is re-saved (and every
+//! other process writes with the new key), the new key alone.
 //!
 //! ## Columns
 //! As in Python: [`EncryptedText`] is `TEXT` everywhere; [`EncryptedString`] is an
@@ -90,13 +102,14 @@
 //! SeaORM reports it as `DbErr::Type`, and [`Error::from_db`](crate::Error::from_db)
 //! (which every repository uses) turns it into [`Error::Encryption`](crate::Error::Encryption)
 //! naming the column.
-//!
-//! Not done here: a server-side (pgcrypto) backend.
 
 mod aead;
+mod cell;
 mod fernet;
 mod keyring;
+pub mod pgcrypto;
 
+pub use cell::KeyringCell;
 pub use keyring::Keyring;
 
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, StringLen, ValueType, ValueTypeErr};
@@ -104,73 +117,79 @@ use sea_orm::{
     ActiveValue, ColIdx, DbErr, IntoActiveValue, QueryResult, TryGetError, TryGetable, Value,
 };
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 /// The keys of a family of encrypted columns, named by a type of yours.
 ///
 /// [`keyring`](Self::keyring) returns the [`Keyring`] every value of
-/// `EncryptedString<Self>`/`EncryptedText<Self>` is encrypted and decrypted with; it is
-/// typically a `static` [`LazyLock`](std::sync::LazyLock) or
-/// [`OnceLock`](std::sync::OnceLock) the application fills at startup from
-/// configuration, an environment variable or a callback. Check it at startup (call
-/// `keyring()` once) so a missing key stops the program there, not at the first query.
+/// `EncryptedString<Self>`/`EncryptedText<Self>` is encrypted and decrypted with. It is
+/// called for every value written or read, so a key replaced while the program runs
+/// takes effect at once: return [`KeyringCell::load`] of a `static` cell the application
+/// fills at startup from configuration, an environment variable or a secret store, and
+/// [`store`](KeyringCell::store)s a new keyring into to rotate. Load it once at startup
+/// so a missing key stops the program there, not at the first query.
 ///
 /// ```
-/// use std::sync::OnceLock;
-/// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring};
+/// use std::sync::Arc;
+/// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring, KeyringCell};
 ///
-/// static KEYRING: OnceLock<Keyring> = OnceLock::new();
+/// static KEYS: KeyringCell = KeyringCell::new(|| Keyring::aead([42; 32]));
 ///
 /// struct CustomerKey;
 /// impl EncryptionKey for CustomerKey {
-///     fn keyring() -> &'static Keyring {
-///         KEYRING.get_or_init(|| Keyring::aead([42; 32]))
+///     fn keyring() -> Arc<Keyring> {
+///         KEYS.load()
 ///     }
 ///     const MAX_LEN: Option<usize> = Some(3);
 /// }
 ///
 /// // at startup, from configuration:
-/// KEYRING.set(Keyring::aead([9; 32])).ok();
+/// KEYS.store(Keyring::aead([9; 32]));
 /// assert!(EncryptedString::<CustomerKey>::new("abc").is_ok());
 /// assert!(EncryptedString::<CustomerKey>::new("abcd").is_err());
 /// ```
 pub trait EncryptionKey: 'static {
-    /// The keys: the current one encrypts, all of them decrypt.
+    /// The keys now: the current one encrypts, all of them decrypt. Called for every
+    /// value, so make it cheap: hand out a stored keyring (as [`KeyringCell::load`] does),
+    /// don't build one per call.
     ///
     /// ```
-    /// use std::sync::LazyLock;
-    /// use advanced_alchemy::types::{EncryptionKey, Keyring};
+    /// use std::sync::{Arc, LazyLock};
+    /// use advanced_alchemy::types::{EncryptionKey, Keyring, KeyringCell};
+    ///
+    /// // a keyring fixed for the life of the program can also be a plain static
+    /// static KEYS: LazyLock<Arc<Keyring>> = LazyLock::new(|| Arc::new(Keyring::fernet("k")));
     ///
     /// struct Key;
     /// impl EncryptionKey for Key {
-    ///     fn keyring() -> &'static Keyring {
-    ///         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("from config"));
-    ///         &K
+    ///     fn keyring() -> Arc<Keyring> {
+    ///         Arc::clone(&KEYS)
     ///     }
     /// }
     /// let token = Key::keyring().encrypt("x");
     /// assert_eq!(Key::keyring().decrypt(&token)?, "x");
     /// # Ok::<(), advanced_alchemy::types::EncryptionError>(())
     /// ```
-    fn keyring() -> &'static Keyring;
+    fn keyring() -> Arc<Keyring>;
 
     /// The longest plaintext accepted, in characters (Python's `len(str)`); `None`: no
     /// limit. Python's `EncryptedString(length=…)`. The limit belongs to the key type: give
     /// columns that need another limit a type of their own returning the same keyring.
     ///
     /// ```
-    /// # use std::sync::LazyLock;
-    /// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring};
+    /// use std::sync::Arc;
+    /// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring, KeyringCell};
     /// # struct Key;
     /// # impl EncryptionKey for Key {
-    /// #     fn keyring() -> &'static Keyring {
-    /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
-    /// #         &K
+    /// #     fn keyring() -> Arc<Keyring> {
+    /// #         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("k"));
+    /// #         K.load()
     /// #     }
     /// # }
     ///
     /// struct Pin; // the same keys, at most 4 characters
     /// impl EncryptionKey for Pin {
-    ///     fn keyring() -> &'static Keyring {
+    ///     fn keyring() -> Arc<Keyring> {
     ///         Key::keyring()
     ///     }
     ///     const MAX_LEN: Option<usize> = Some(4);
@@ -280,13 +299,13 @@ macro_rules! encrypted_type {
             /// characters): [`EncryptionError::TooLong`] when it is longer.
             ///
             /// ```
-            /// # use std::sync::LazyLock;
-            /// # use advanced_alchemy::types::{EncryptionKey, Keyring};
+            /// # use std::sync::Arc;
+            /// # use advanced_alchemy::types::{EncryptionKey, Keyring, KeyringCell};
             /// # struct Key;
             /// # impl EncryptionKey for Key {
-            /// #     fn keyring() -> &'static Keyring {
-            /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
-            /// #         &K
+            /// #     fn keyring() -> Arc<Keyring> {
+            /// #         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("k"));
+            /// #         K.load()
             /// #     }
             /// #     const MAX_LEN: Option<usize> = Some(4);
             /// # }
@@ -307,13 +326,13 @@ macro_rules! encrypted_type {
             /// The plaintext, for when it is really needed.
             ///
             /// ```
-            /// # use std::sync::LazyLock;
-            /// # use advanced_alchemy::types::{EncryptionKey, Keyring};
+            /// # use std::sync::Arc;
+            /// # use advanced_alchemy::types::{EncryptionKey, Keyring, KeyringCell};
             /// # struct Key;
             /// # impl EncryptionKey for Key {
-            /// #     fn keyring() -> &'static Keyring {
-            /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
-            /// #         &K
+            /// #     fn keyring() -> Arc<Keyring> {
+            /// #         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("k"));
+            /// #         K.load()
             /// #     }
             /// # }
             #[doc = concat!("let value = advanced_alchemy::types::", stringify!($name), "::<Key>::new(\"s3cret\")?;")]
@@ -327,13 +346,13 @@ macro_rules! encrypted_type {
             /// The plaintext; the same as [`expose`](Self::expose).
             ///
             /// ```
-            /// # use std::sync::LazyLock;
-            /// # use advanced_alchemy::types::{EncryptionKey, Keyring};
+            /// # use std::sync::Arc;
+            /// # use advanced_alchemy::types::{EncryptionKey, Keyring, KeyringCell};
             /// # struct Key;
             /// # impl EncryptionKey for Key {
-            /// #     fn keyring() -> &'static Keyring {
-            /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
-            /// #         &K
+            /// #     fn keyring() -> Arc<Keyring> {
+            /// #         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("k"));
+            /// #         K.load()
             /// #     }
             /// # }
             #[doc = concat!("let value = advanced_alchemy::types::", stringify!($name), "::<Key>::new(\"s3cret\")?;")]
@@ -347,13 +366,13 @@ macro_rules! encrypted_type {
             /// The plaintext, taken out.
             ///
             /// ```
-            /// # use std::sync::LazyLock;
-            /// # use advanced_alchemy::types::{EncryptionKey, Keyring};
+            /// # use std::sync::Arc;
+            /// # use advanced_alchemy::types::{EncryptionKey, Keyring, KeyringCell};
             /// # struct Key;
             /// # impl EncryptionKey for Key {
-            /// #     fn keyring() -> &'static Keyring {
-            /// #         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("k"));
-            /// #         &K
+            /// #     fn keyring() -> Arc<Keyring> {
+            /// #         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("k"));
+            /// #         K.load()
             /// #     }
             /// # }
             #[doc = concat!("let value = advanced_alchemy::types::", stringify!($name), "::<Key>::new(\"s3cret\")?;")]
@@ -466,15 +485,15 @@ encrypted_type! {
     /// not end up in logs by accident; [`expose`](Self::expose) reads it.
     ///
     /// ```
-    /// use std::sync::LazyLock;
-    /// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring};
+    /// use std::sync::Arc;
+    /// use advanced_alchemy::types::{EncryptedString, EncryptionKey, Keyring, KeyringCell};
     /// use sea_orm::Value;
     ///
     /// struct Key;
     /// impl EncryptionKey for Key {
-    ///     fn keyring() -> &'static Keyring {
-    ///         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::fernet("secret"));
-    ///         &K
+    ///     fn keyring() -> Arc<Keyring> {
+    ///         static K: KeyringCell = KeyringCell::new(|| Keyring::fernet("secret"));
+    ///         K.load()
     ///     }
     /// }
     ///
@@ -495,14 +514,14 @@ encrypted_type! {
     /// [`EncryptedString`] in a `TEXT` column, for values meant to be long.
     ///
     /// ```
-    /// use std::sync::LazyLock;
-    /// use advanced_alchemy::types::{EncryptedText, EncryptionKey, Keyring};
+    /// use std::sync::Arc;
+    /// use advanced_alchemy::types::{EncryptedText, EncryptionKey, Keyring, KeyringCell};
     ///
     /// struct Key;
     /// impl EncryptionKey for Key {
-    ///     fn keyring() -> &'static Keyring {
-    ///         static K: LazyLock<Keyring> = LazyLock::new(|| Keyring::aead([3; 32]));
-    ///         &K
+    ///     fn keyring() -> Arc<Keyring> {
+    ///         static K: KeyringCell = KeyringCell::new(|| Keyring::aead([3; 32]));
+    ///         K.load()
     ///     }
     /// }
     ///

@@ -10,8 +10,16 @@
 //!   (dropping it uncommitted rolls back).
 //! * [`Session::begin_nested`]: a savepoint inside it, with its own view of the cache.
 //! * [`Session::new`]: autocommit; every statement stands alone.
+//! * [`Session::after_commit`] / [`Session::after_rollback`]: work that must wait for the
+//!   transaction's outcome, such as deleting a replaced file's content only once the
+//!   new row is committed ([`types::file_object`](crate::types::file_object) uses them).
+//!   Savepoint-aware: a released savepoint hands its actions to the enclosing
+//!   transaction, a rolled-back one runs its after-rollback actions and forgets the rest.
+
+mod actions;
 
 use crate::error::Result;
+use actions::Actions;
 use sea_orm::prelude::async_trait::async_trait;
 use sea_orm::{
     AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
@@ -50,6 +58,8 @@ pub struct Session {
     cache: Arc<Mutex<UniqueCache>>,
     /// Caches of the enclosing sessions, innermost first (savepoints read through them).
     ancestors: Vec<Arc<Mutex<UniqueCache>>>,
+    /// After-commit and after-rollback actions of this transaction level.
+    actions: Actions,
 }
 
 impl std::fmt::Debug for Session {
@@ -74,7 +84,7 @@ impl Session {
     /// # Ok(()) }
     /// ```
     pub fn new(db: &DatabaseConnection) -> Self {
-        Self::with_conn(Conn::Pool(db.clone()), Vec::new())
+        Self::with_conn(Conn::Pool(db.clone()), Vec::new(), Actions::root())
     }
 
     /// Starts a transaction and returns the session that owns it.
@@ -90,10 +100,16 @@ impl Session {
     /// ```
     pub async fn begin(db: &DatabaseConnection) -> Result<Self> {
         let tx = TransactionTrait::begin(db).await?;
-        Ok(Self::with_conn(Conn::Tx(tx), Vec::new()))
+        Ok(Self::with_conn(Conn::Tx(tx), Vec::new(), Actions::root()))
     }
 
     /// Wraps a transaction you already started with SeaORM.
+    ///
+    /// The session treats it as the outermost transaction: its commit runs the
+    /// [after-commit actions](Self::after_commit). Wrap a transaction from
+    /// `db.begin()`, not a SeaORM savepoint (`tx.begin()`), or those actions (such as
+    /// deleting replaced file content) would run before the enclosing transaction
+    /// has committed.
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
@@ -105,14 +121,15 @@ impl Session {
     /// # Ok(()) }
     /// ```
     pub fn from_transaction(tx: DatabaseTransaction) -> Self {
-        Self::with_conn(Conn::Tx(tx), Vec::new())
+        Self::with_conn(Conn::Tx(tx), Vec::new(), Actions::root())
     }
 
-    fn with_conn(conn: Conn, ancestors: Vec<Arc<Mutex<UniqueCache>>>) -> Self {
+    fn with_conn(conn: Conn, ancestors: Vec<Arc<Mutex<UniqueCache>>>, actions: Actions) -> Self {
         Self {
             conn,
             cache: Arc::default(),
             ancestors,
+            actions,
         }
     }
 
@@ -143,24 +160,128 @@ impl Session {
 
     /// Commits the transaction (releases the savepoint) and hands the cache to the parent.
     /// A no-op for an autocommit session.
+    ///
+    /// The outermost commit then runs the [after-commit actions](Self::after_commit)
+    /// (its own and those of the savepoints released into it) before it returns; a
+    /// savepoint hands its actions to the enclosing transaction. If `COMMIT` fails with
+    /// an error from the server, nothing was committed and the
+    /// [after-rollback actions](Self::after_rollback) run instead; if the connection
+    /// broke and the outcome is unknown, neither runs.
     pub async fn commit(self) -> Result<()> {
-        if let Conn::Tx(tx) = self.conn {
-            tx.commit().await?;
+        let Session {
+            conn,
+            cache,
+            ancestors,
+            actions,
+        } = self;
+        actions.committing();
+        if let Conn::Tx(tx) = conn
+            && let Err(err) = tx.commit().await
+        {
+            actions.commit_failed(&err).await;
+            return Err(err.into());
         }
-        if let Some(parent) = self.ancestors.first() {
-            let child = std::mem::take(&mut *lock(&self.cache));
+        if let Some(parent) = ancestors.first() {
+            let child = std::mem::take(&mut *lock(&cache));
             lock(parent).absorb(child);
         }
+        actions.committed().await;
         Ok(())
     }
 
     /// Rolls back the transaction (to the savepoint) and forgets what it cached.
     /// A no-op for an autocommit session.
+    ///
+    /// Then runs this level's [after-rollback actions](Self::after_rollback) (including
+    /// those of savepoints released into it) and forgets its after-commit actions.
     pub async fn rollback(self) -> Result<()> {
-        if let Conn::Tx(tx) = self.conn {
-            tx.rollback().await?;
+        let Session { conn, actions, .. } = self;
+        if let Conn::Tx(tx) = conn
+            && let Err(err) = tx.rollback().await
+        {
+            actions.rollback_failed().await;
+            return Err(err.into());
         }
+        actions.rolled_back().await;
         Ok(())
+    }
+
+    /// Runs `action` once the outermost transaction has committed, after this session's
+    /// work is durable: deleting the content of a file whose row was replaced or deleted,
+    /// invalidating a cache, sending a message.
+    ///
+    /// In a savepoint the action moves to the enclosing transaction when the savepoint
+    /// is released, and is dropped if the savepoint (or any enclosing level) rolls back.
+    /// On an autocommit session every statement has already committed, so `action` runs
+    /// now. The action cannot fail the commit (it is already done): it should log its
+    /// own errors.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> advanced_alchemy::Result<()> {
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    ///
+    /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+    /// let ran = Arc::new(AtomicUsize::new(0));
+    ///
+    /// let session = advanced_alchemy::Session::begin(&db).await?;
+    /// let counter = Arc::clone(&ran);
+    /// session.after_commit(async move { counter.fetch_add(1, Ordering::SeqCst); }).await;
+    /// let inner = session.begin_nested().await?;
+    /// let counter = Arc::clone(&ran);
+    /// inner.after_commit(async move { counter.fetch_add(10, Ordering::SeqCst); }).await;
+    /// inner.rollback().await?;               // the savepoint's action is dropped
+    /// assert_eq!(ran.load(Ordering::SeqCst), 0);
+    /// session.commit().await?;               // the outermost commit runs the rest
+    /// assert_eq!(ran.load(Ordering::SeqCst), 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn after_commit<F>(&self, action: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        match self.conn {
+            Conn::Pool(_) => action.await,
+            Conn::Tx(_) => self.actions.push_after_commit(Box::pin(action)),
+        }
+    }
+
+    /// Runs `action` if this session's transaction (or savepoint) rolls back, to undo
+    /// work done outside the database: removing content uploaded for rows that will not
+    /// exist.
+    ///
+    /// A savepoint's action runs when the savepoint rolls back; when it is released the
+    /// action moves to the enclosing transaction and runs if that rolls back. It is
+    /// dropped once the outermost transaction commits. Dropping a session without
+    /// committing rolls it back, and then its actions are spawned on the current tokio
+    /// runtime (call [`rollback`](Self::rollback) to have them finish before it returns).
+    /// On an autocommit session nothing can roll back and `action` is dropped.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> advanced_alchemy::Result<()> {
+    /// use std::sync::{Arc, atomic::{AtomicBool, Ordering}};
+    ///
+    /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+    /// let undone = Arc::new(AtomicBool::new(false));
+    ///
+    /// let session = advanced_alchemy::Session::begin(&db).await?;
+    /// let inner = session.begin_nested().await?;
+    /// let flag = Arc::clone(&undone);
+    /// inner.after_rollback(async move { flag.store(true, Ordering::SeqCst) });
+    /// inner.commit().await?;                 // released: now the outer transaction's
+    /// assert!(!undone.load(Ordering::SeqCst));
+    /// session.rollback().await?;
+    /// assert!(undone.load(Ordering::SeqCst));
+    /// # Ok(()) }
+    /// ```
+    pub fn after_rollback<F>(&self, action: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        if let Conn::Tx(_) = self.conn {
+            self.actions.push_after_rollback(Box::pin(action));
+        }
     }
 
     /// Whether this session runs inside a transaction.
@@ -347,14 +468,18 @@ impl TransactionTrait for Session {
     }
 
     async fn begin_with_options(&self, options: TransactionOptions) -> Result<Session, DbErr> {
-        let tx = match &self.conn {
-            Conn::Pool(db) => db.begin_with_options(options).await?,
-            Conn::Tx(tx) => tx.begin_with_options(options).await?,
+        let (tx, actions) = match &self.conn {
+            // an autocommit session's child is an outermost transaction
+            Conn::Pool(db) => (db.begin_with_options(options).await?, Actions::root()),
+            Conn::Tx(tx) => (
+                tx.begin_with_options(options).await?,
+                self.actions.savepoint(),
+            ),
         };
         let mut ancestors = Vec::with_capacity(self.ancestors.len() + 1);
         ancestors.push(Arc::clone(&self.cache));
         ancestors.extend(self.ancestors.iter().cloned());
-        Ok(Self::with_conn(Conn::Tx(tx), ancestors))
+        Ok(Self::with_conn(Conn::Tx(tx), ancestors, actions))
     }
 
     async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
