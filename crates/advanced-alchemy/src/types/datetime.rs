@@ -16,9 +16,10 @@
 //!
 //! ## How the backend is chosen
 //! A SeaORM [`Value`] does not know the database it will be sent to, so a `DateTimeUTC`
-//! carries how it is to be written: for PostgreSQL by default (text with an offset and a
-//! `::timestamptz` cast), or as the plain UTC text for SQLite and MySQL
-//! ([`for_backend`](DateTimeUTC::for_backend)). Everything of this library that writes or
+//! carries how it is to be written ([`for_backend`](DateTimeUTC::for_backend)): chrono's
+//! binary `timestamptz` for PostgreSQL, the plain UTC text for SQLite and MySQL, and,
+//! before a backend is chosen, text with an offset bound with a `::timestamptz` cast
+//! (right on PostgreSQL, and recognised by this library everywhere else). Everything of this library that writes or
 //! compares values picks the right form for you:
 //! * the save hook of [`#[model]`](crate::model) models (so `insert`, `update`, `save`
 //!   and every repository write), for every `DateTimeUTC` column;
@@ -106,9 +107,12 @@ pub struct DateTimeUTC {
 /// How the value is written; not part of its identity.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Form {
-    /// Text with `+00:00`, cast to `timestamptz`: right for PostgreSQL.
+    /// Not known yet: text with `+00:00`, cast to `timestamptz` (right for PostgreSQL, and
+    /// recognised, so rebound, everywhere else).
     #[default]
     Offset,
+    /// For PostgreSQL: chrono's binary `timestamptz`, nothing to format or parse.
+    Postgres,
     /// SQLAlchemy's naive UTC text: right for SQLite and MySQL.
     Naive,
 }
@@ -152,13 +156,13 @@ impl DateTimeUTC {
     /// let sqlite = Value::from(at.for_backend(DbBackend::Sqlite));
     /// assert_eq!(sqlite.to_string(), "'2024-01-02 03:04:05.000000'");
     /// let postgres = Value::from(at.for_backend(DbBackend::Postgres));
-    /// assert_eq!(postgres.to_string(), "'2024-01-02 03:04:05.000000+00:00'");
+    /// assert_eq!(postgres, Value::ChronoDateTimeUtc(Some(*at))); // a binary timestamptz
     /// ```
     pub fn for_backend(self, backend: DbBackend) -> Self {
         Self {
             at: self.at,
             form: match backend {
-                DbBackend::Postgres => Form::Offset,
+                DbBackend::Postgres => Form::Postgres,
                 _ => Form::Naive,
             },
         }
@@ -174,7 +178,29 @@ impl DateTimeUTC {
     /// assert_eq!(at.to_naive_text(), "1999-12-31 23:59:59.000000");
     /// ```
     pub fn to_naive_text(&self) -> String {
-        self.at.format(NAIVE_FORMAT).to_string()
+        // by hand: chrono's `format` interprets the pattern on every call, and this runs
+        // for every timestamp of every row written to SQLite or MySQL
+        use chrono::{Datelike, Timelike};
+        use std::fmt::Write;
+        let (date, time) = (self.at.date_naive(), self.at.time());
+        let mut text = String::with_capacity(32);
+        let year = date.year();
+        if !(0..=9999).contains(&year) {
+            return self.at.format(NAIVE_FORMAT).to_string();
+        }
+        // writing to a String cannot fail
+        let _ = write!(
+            text,
+            "{year:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}",
+            date.month(),
+            date.day(),
+            time.hour(),
+            time.minute(),
+            time.second(),
+            // a leap second (nanosecond >= 1e9) keeps chrono's 6-digit rendering
+            (time.nanosecond() / 1_000).min(999_999)
+        );
+        text
     }
 
     /// Reads the text forms found in databases: SQLAlchemy's naive UTC text (any number
@@ -213,7 +239,11 @@ impl DateTimeUTC {
 
     fn text(&self) -> String {
         match self.form {
-            Form::Offset => format!("{}+00:00", self.to_naive_text()),
+            Form::Offset | Form::Postgres => {
+                let mut text = self.to_naive_text();
+                text.push_str("+00:00");
+                text
+            }
             Form::Naive => self.to_naive_text(),
         }
     }
@@ -224,7 +254,46 @@ impl DateTimeUTC {
         } else {
             Form::Naive
         };
-        Self::parse(text).map(|v| Self { form, ..v })
+        Self::parse_own(text)
+            .or_else(|| Self::parse(text))
+            .map(|v| Self { form, ..v })
+    }
+
+    /// The two texts this type writes (`YYYY-MM-DD HH:MM:SS.ffffff`, optionally followed
+    /// by `+00:00`), read without chrono's format machinery; `None` for anything else.
+    fn parse_own(text: &str) -> Option<Self> {
+        let b = text.as_bytes();
+        if !(b.len() == 26 || (b.len() == 32 && &b[26..] == b"+00:00")) {
+            return None;
+        }
+        let num = |from: usize, to: usize| -> Option<u32> {
+            b[from..to].iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
+        };
+        let punctuation = [
+            (4, b'-'),
+            (7, b'-'),
+            (10, b' '),
+            (13, b':'),
+            (16, b':'),
+            (19, b'.'),
+        ];
+        if punctuation.iter().any(|&(i, c)| b[i] != c) {
+            return None;
+        }
+        let date = chrono::NaiveDate::from_ymd_opt(
+            <i32 as std::convert::TryFrom<u32>>::try_from(num(0, 4)?).ok()?,
+            num(5, 7)?,
+            num(8, 10)?,
+        )?;
+        let time = chrono::NaiveTime::from_hms_micro_opt(
+            num(11, 13)?,
+            num(14, 16)?,
+            num(17, 19)?,
+            num(20, 26)?,
+        )?;
+        Some(Self::from(Utc.from_utc_datetime(&date.and_time(time))))
     }
 }
 
@@ -245,9 +314,9 @@ pub(crate) fn bind_for(value: Value, backend: DbBackend) -> Value {
 /// Whether `value` is a set [`DateTimeUTC`] written for another backend than `backend`.
 pub(crate) fn needs_rebind(value: &Value, backend: DbBackend) -> bool {
     match value {
+        // PostgreSQL takes chrono's binary timestamptz; the others the naive text
         Value::Enum(OptionEnum::Some(e)) if e.type_name.as_ref() == TYPE_NAME => {
-            let offset = e.value.ends_with("+00:00");
-            offset != (backend == DbBackend::Postgres)
+            backend == DbBackend::Postgres || e.value.ends_with("+00:00")
         }
         _ => false,
     }
@@ -362,6 +431,9 @@ impl<'de> serde::Deserialize<'de> for DateTimeUTC {
 
 impl From<DateTimeUTC> for Value {
     fn from(value: DateTimeUTC) -> Value {
+        if value.form == Form::Postgres {
+            return Value::ChronoDateTimeUtc(Some(value.at));
+        }
         Value::Enum(OptionEnum::Some(Box::new(Enum {
             type_name: TYPE_NAME.into(),
             value: value.text().into(),
@@ -376,7 +448,10 @@ impl ValueType for DateTimeUTC {
                 Self::from_text(&e.value).ok_or(ValueTypeErr)
             }
             Value::String(Some(text)) => Self::from_text(&text).ok_or(ValueTypeErr),
-            Value::ChronoDateTimeUtc(Some(at)) => Ok(Self::from(at)),
+            Value::ChronoDateTimeUtc(Some(at)) => Ok(Self {
+                form: Form::Postgres,
+                ..Self::from(at)
+            }),
             Value::ChronoDateTimeWithTimeZone(Some(at)) => Ok(Self::from(at.with_timezone(&Utc))),
             Value::ChronoDateTime(Some(at)) => Ok(Self::from(Utc.from_utc_datetime(&at))),
             _ => Err(ValueTypeErr),
@@ -419,7 +494,11 @@ impl TryGetable for DateTimeUTC {
         let postgres = res.try_as_pg_row().is_some();
         #[cfg(not(feature = "postgres"))]
         let postgres = false;
-        let form = if postgres { Form::Offset } else { Form::Naive };
+        let form = if postgres {
+            Form::Postgres
+        } else {
+            Form::Naive
+        };
         match DateTime::<Utc>::try_get_by(res, index) {
             Ok(at) => Ok(Self {
                 form,
@@ -477,7 +556,11 @@ mod tests {
         let sqlite = bind_for(v.into(), DbBackend::Sqlite);
         assert_eq!(sqlite.to_string(), "'2024-01-02 03:04:05.500000'");
         let back = bind_for(sqlite.clone(), DbBackend::Postgres);
-        assert_eq!(back.to_string(), "'2024-01-02 03:04:05.500000+00:00'");
+        assert_eq!(back, Value::ChronoDateTimeUtc(Some(*v)));
+        let unknown = Value::from(v); // no backend chosen yet: offset text
+        assert_eq!(unknown.to_string(), "'2024-01-02 03:04:05.500000+00:00'");
+        assert!(needs_rebind(&unknown, DbBackend::Sqlite));
+        assert!(needs_rebind(&unknown, DbBackend::Postgres));
         assert!(needs_rebind(&sqlite, DbBackend::Postgres));
         assert_eq!(
             bind_for(Value::from("x"), DbBackend::Sqlite),
@@ -494,6 +577,29 @@ mod tests {
         assert_eq!(at("2024-01-02 03:04"), at("2024-01-02 03:04:00"));
         for bad in ["", "2024-13-01 00:00:00", "2024-01-02", "now"] {
             assert!(DateTimeUTC::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hand_written_text_agrees_with_chrono() {
+        let mut t = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+        for step in 0..5_000_i64 {
+            // strides that cover years, days, seconds and microseconds
+            t += chrono::Duration::microseconds(step * 1_234_567_891 + 7);
+            let v = DateTimeUTC::from(t);
+            let text = v.to_naive_text();
+            assert_eq!(text, v.at.format(NAIVE_FORMAT).to_string());
+            assert_eq!(DateTimeUTC::parse_own(&text), Some(v));
+            assert_eq!(DateTimeUTC::parse_own(&format!("{text}+00:00")), Some(v));
+        }
+        for bad in [
+            "2024-01-02 03:04:05.12345",
+            "2024-01-02T03:04:05.123456",
+            "2024-13-02 03:04:05.123456",
+            "2024-01-02 03:04:05.123456+01:00",
+            "2024-01-02 03:04:05.12345x",
+        ] {
+            assert_eq!(DateTimeUTC::parse_own(bad), None, "{bad}");
         }
     }
 
