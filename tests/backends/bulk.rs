@@ -519,7 +519,58 @@ async fn bulk_calls_inside_a_seaorm_transaction(t: TestDb) {
     assert_eq!(n, 0);
 }
 
+/// A native enum column (a PostgreSQL `CREATE TYPE`) and a `DateTimeUTC` column through
+/// both `update_many` forms: the joined values are cast back to the column's type.
+async fn update_many_of_enum_and_timestamp_columns(t: TestDb) {
+    use crate::models::ticket::{self, Status};
+    let tickets = Repository::<ticket::Entity, _>::new(&t.db);
+    let added = tickets
+        .add_many((0..4).map(|i| ticket::ActiveModel {
+            title: Set(format!("t{i}")),
+            status: Set(Status::Open),
+            ..Default::default()
+        }))
+        .await
+        .expect("add_many");
+    // every row sets the same columns: the joined form on PostgreSQL and SQLite
+    let closed = tickets
+        .update_many(added.iter().map(|m| ticket::ActiveModel {
+            id: Unchanged(m.id),
+            status: Set(Status::Closed),
+            ..Default::default()
+        }))
+        .await
+        .expect("update_many (same columns)");
+    assert!(closed.iter().all(|m| m.status == Status::Closed));
+    // rows that set different columns: the CASE form
+    let mixed = tickets
+        .update_many([
+            ticket::ActiveModel {
+                id: Unchanged(added[0].id),
+                status: Set(Status::Open),
+                ..Default::default()
+            },
+            ticket::ActiveModel {
+                id: Unchanged(added[1].id),
+                title: Set("renamed".into()),
+                ..Default::default()
+            },
+        ])
+        .await
+        .expect("update_many (mixed columns)");
+    assert_eq!(mixed.len(), 2);
+    let stored = tickets.get(added[0].id).await.expect("get");
+    assert_eq!(stored.status, Status::Open);
+    assert!(stored.updated_at > added[0].updated_at);
+    let renamed = tickets.get(added[1].id).await.expect("get");
+    assert_eq!(
+        (renamed.title.as_str(), &renamed.status),
+        ("renamed", &Status::Closed)
+    );
+}
+
 crate::backend_tests!(
+    update_many_of_enum_and_timestamp_columns,
     add_many_is_one_statement_per_chunk,
     add_many_fills_keys_for_every_strategy,
     add_many_rows_with_different_columns,
