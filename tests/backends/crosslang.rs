@@ -127,25 +127,42 @@ fn sqlalchemy_url(t: &TestDb) -> String {
 
 /// Runs `crosslang.py <command>` on this database; panics with its output on failure.
 async fn python(h: &Harness, command: &str) -> String {
-    let t = &h.t;
+    let env = [
+        ("AA_XL_FILE_KEY", h.file_key.clone().into()),
+        ("AA_XL_FILE_DIR", h.file_dir.path().as_os_str().to_owned()),
+    ];
+    run_python(
+        "crosslang.py",
+        command,
+        sqlalchemy_url(&h.t),
+        &spec_path(),
+        env,
+    )
+    .await
+}
+
+/// Runs `tests/python/<script> <command> <url> <spec>` with the virtualenv's Python
+/// (`AA_TEST_PYTHON`) and extra environment; its standard output, or a panic with both
+/// outputs when it fails.
+pub async fn run_python<const N: usize>(
+    script: &str,
+    command: &str,
+    url: String,
+    spec: &str,
+    env: [(&'static str, std::ffi::OsString); N],
+) -> String {
     let interpreter = std::env::var("AA_TEST_PYTHON").unwrap_or_else(|_| {
         panic!(
             "AA_TEST_PYTHON is not set: run scripts/test, which installs Python's Advanced \
              Alchemy into a virtualenv (tests/python/requirements.txt)"
         )
     });
-    let args = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/python/crosslang.py").to_owned(),
-        command.to_owned(),
-        sqlalchemy_url(t),
-        spec_path(),
-    ];
-    let (file_key, file_dir) = (h.file_key.clone(), h.file_dir.path().to_owned());
+    let path = format!("{}/python/{script}", env!("CARGO_MANIFEST_DIR"));
+    let args = [path, command.to_owned(), url, spec.to_owned()];
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(&interpreter)
             .args(&args)
-            .env("AA_XL_FILE_KEY", &file_key)
-            .env("AA_XL_FILE_DIR", &file_dir)
+            .envs(env)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {interpreter}: {e}"))
     })
@@ -154,8 +171,7 @@ async fn python(h: &Harness, command: &str) -> String {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(
         output.status.success(),
-        "crosslang.py {command} failed on {:?}:\n{stdout}\n{}",
-        t.backend,
+        "{script} {command} failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     stdout

@@ -53,33 +53,8 @@ pub mod xl_pgcrypto {
 
 /// Runs `pgcrypto.py <command>` on this database; panics with its output on failure.
 async fn python(t: &TestDb, command: &str) -> String {
-    let interpreter = std::env::var("AA_TEST_PYTHON").unwrap_or_else(|_| {
-        panic!(
-            "AA_TEST_PYTHON is not set: run scripts/test, which installs Python's Advanced \
-             Alchemy into a virtualenv (tests/python/requirements.txt)"
-        )
-    });
-    let args = [
-        concat!(env!("CARGO_MANIFEST_DIR"), "/python/pgcrypto.py").to_owned(),
-        command.to_owned(),
-        t.url.replacen("postgres://", "postgresql+pg8000://", 1),
-        spec_path(),
-    ];
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(&interpreter)
-            .args(&args)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {interpreter}: {e}"))
-    })
-    .await
-    .expect("python thread");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "pgcrypto.py {command} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    let url = t.url.replacen("postgres://", "postgresql+pg8000://", 1);
+    crate::crosslang::run_python("pgcrypto.py", command, url, &spec_path(), []).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
