@@ -11,6 +11,7 @@ mod support;
 mod audit;
 mod bases;
 mod bulk;
+mod connect_urls;
 mod crosslang;
 mod crosslang_pgcrypto;
 mod errors;

@@ -455,28 +455,163 @@ fn mysql_fk_name(message: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_owned())
 }
 
-/// Replaces the password of a URL with `***`, for error messages and logs.
+/// Replaces the password of a URL with `***`, for error messages and logs: the user
+/// information's password (everything between the user name and the last `@`, whatever
+/// characters it holds), and the value of every query parameter but a few harmless ones
+/// (`sslmode`, `mode`, `cache`, `charset`, …), so `?password=…` is hidden too.
 ///
 /// ```
 /// use advanced_alchemy::error::redact_url;
 /// assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("postgres://u:se/c#r?et@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("postgres://h/db?password=secret&sslmode=disable"), "postgres://h/db?password=***&sslmode=disable");
 /// assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
+    let (head, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &rest[at..]
-        ),
-        _ => url.to_owned(),
+    let mut out = head.to_owned();
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            let info = &rest[..at];
+            let user_end = info.find([':', '/', '?', '#']).unwrap_or(info.len());
+            out.push_str(&info[..user_end]);
+            if user_end < info.len() {
+                out.push_str(":***");
+            }
+            out.push('@');
+            &rest[at + 1..]
+        }
+        None => rest,
+    };
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((rest, _)) => (rest, true),
+        None => (rest, false),
+    };
+    match rest.split_once('?') {
+        Some((base, query)) => {
+            out.push_str(base);
+            out.push('?');
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, value)) if value.is_empty() || harmless_param(key) => {
+                        format!("{key}={value}")
+                    }
+                    Some((key, _)) => format!("{key}=***"),
+                    None => pair.to_owned(),
+                })
+                .collect();
+            out.push_str(&pairs.join("&"));
+        }
+        None => out.push_str(rest),
+    }
+    if fragment {
+        out.push_str("#***");
+    }
+    out
+}
+
+/// Query parameters whose values are shown in a redacted URL.
+fn harmless_param(key: &str) -> bool {
+    matches!(
+        key,
+        "sslmode"
+            | "ssl-mode"
+            | "mode"
+            | "cache"
+            | "charset"
+            | "collation"
+            | "application_name"
+            | "connect_timeout"
+            | "statement-cache-capacity"
+            | "immutable"
+            | "vfs"
+            | "timezone"
+            | "user"
+    )
+}
+
+/// Everything in `url` that may be a secret: the password as written and decoded (found
+/// as [`redact_url`] finds it, and as a URL parser does), and the values of the query
+/// parameters [`redact_url`] hides. Longest first, so a scrub replaces whole secrets.
+pub(crate) fn url_secrets(url: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    let mut add = |raw: &str| {
+        if raw.is_empty() {
+            return;
+        }
+        secrets.push(raw.to_owned());
+        // as a URL decoder reads it, and as a query-string decoder does (`+` is a space)
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        secrets.push(decoded.into_owned());
+        if let Some((_, value)) = form_urlencoded::parse(format!("x={raw}").as_bytes()).next() {
+            secrets.push(value.into_owned());
+        }
+    };
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if let Some(at) = rest.rfind('@') {
+        let info = &rest[..at];
+        if let Some(colon) = info.find(':') {
+            add(&info[colon + 1..]);
+        }
+    }
+    if let Ok(parsed) = url::Url::parse(url) {
+        if let Some(password) = parsed.password() {
+            add(password);
+        }
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        for pair in query.split('&') {
+            if let Some((key, value)) = pair.split_once('=') {
+                if !harmless_param(key) {
+                    add(value);
+                }
+            }
+        }
+    }
+    secrets.retain(|s| !s.is_empty());
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    secrets
+}
+
+/// `text` with every secret replaced by `***`. A secret too short to replace without
+/// mangling the message (one or two characters) withholds the whole message instead.
+pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets {
+        if !text.contains(secret.as_str()) {
+            continue;
+        }
+        if secret.chars().count() < 3 {
+            return "(the driver's message is withheld: it could contain the password)".to_owned();
+        }
+        text = text.replace(secret.as_str(), "***");
+    }
+    text
+}
+
+/// `err` itself when neither its `Display`, its `Debug` nor any error in its source chain
+/// shows a secret; else a `DbErr::Conn` holding the scrubbed message (SeaORM's own
+/// connection errors quote the whole URL).
+pub(crate) fn scrub_db_err(err: DbErr, secrets: &[String]) -> DbErr {
+    let mut texts = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        texts.push(s.to_string());
+        texts.push(format!("{s:?}"));
+        source = s.source();
+    }
+    let leaks = secrets
+        .iter()
+        .any(|secret| texts.iter().any(|t| t.contains(secret.as_str())));
+    if leaks {
+        DbErr::Conn(RuntimeErr::Internal(scrub(&err.to_string(), secrets)))
+    } else {
+        err
     }
 }
 
