@@ -62,11 +62,12 @@ fn url_for(t: &TestDb, shape: u8, pw: &str) -> (String, bool) {
         0 => (format!("{scheme}://aa:{pw}@{host}/{db}"), server_ok),
         1 => (format!("{scheme}://aa:{}@{host}/{db}", encode(pw)), server_ok),
         2 => (format!("{scheme}://aa:{pw}@127.0.0.1:notaport/{db}"), true),
+        // (a user that does not exist: the password must be the one tried)
         3 => (
-            format!("{scheme}://{host}/{db}?user=aa&password={}", encode(pw)),
+            format!("{scheme}://aa_nosuch@{host}/{db}?password={}", encode(pw)),
             server_ok,
         ),
-        4 => (format!("{scheme}://{host}/{db}?password={pw}"), server_ok),
+        4 => (format!("{scheme}://aa_nosuch@{host}/{db}?password={pw}"), server_ok),
         5 => (format!("aa:{pw}@{host}/{db}"), true),
         6 => (format!("{scheme}://aa:{pw}@[::1]:{port}/{db}"), false),
         7 => (format!("{scheme}://aa:{}@[::1]:{port}/{db}", encode(pw)), false),
@@ -91,7 +92,7 @@ async fn attempt(url: &str, use_connect: bool) -> Error {
         advanced_alchemy::connect_with(options).await
     };
     match result {
-        Ok(_) => panic!("connected with a made-up password"),
+        Ok(_) => panic!("connected to {url} with a made-up password"),
         Err(e) => e,
     }
 }

@@ -22,6 +22,7 @@ mod relations;
 mod repository;
 mod schema;
 mod session;
+mod transient;
 mod types_datetime;
 mod types_encrypted;
 mod types_file;

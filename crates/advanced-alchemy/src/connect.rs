@@ -15,6 +15,16 @@ use std::time::Duration;
 /// and this one). Waits at most 10 seconds for a server to answer; use [`connect_with`]
 /// to choose.
 ///
+/// A SQLite *file* gets what concurrent use needs: WAL journaling (readers do not wait
+/// for the writer), a 5-second busy timeout, and a pool of 8 connections; with
+/// [`Session::begin`](crate::Session::begin) taking the write lock up front
+/// (`BEGIN IMMEDIATE`), concurrent writers wait their turn instead of failing with
+/// "database is locked". An in-memory database (`sqlite::memory:`) lives in its one
+/// connection: while a [`Session`](crate::Session) holds it, a query through the pool
+/// would wait for the session, so the pool gives up after 1 second with
+/// [`TransientKind::PoolExhausted`](crate::TransientKind::PoolExhausted), whose message
+/// says why. Run everything through the session while it is open.
+///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
@@ -39,10 +49,25 @@ use std::time::Duration;
 /// # }
 /// ```
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
-    let mut options = ConnectOptions::new(normalize_url(url)?);
+    let url = normalize_url(url)?;
+    let mut options = ConnectOptions::new(url.clone());
     options
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
+    #[cfg(feature = "sqlite")]
+    if url.starts_with("sqlite:") && !is_sqlite_memory(&url) {
+        use sea_orm::sqlx::sqlite::SqliteJournalMode;
+        options
+            .max_connections(SQLITE_FILE_POOL)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            });
+    }
+    #[cfg(feature = "sqlite")]
+    if url.starts_with("sqlite:") && is_sqlite_memory(&url) {
+        options.acquire_timeout(SQLITE_MEMORY_ACQUIRE_TIMEOUT);
+    }
     connect_with(options).await
 }
 
@@ -169,6 +194,30 @@ fn shown_scheme(scheme: &str) -> String {
     } else {
         "…".to_owned()
     }
+}
+
+/// Connections in the pool [`connect`] opens on a SQLite file.
+#[cfg(feature = "sqlite")]
+const SQLITE_FILE_POOL: u32 = 8;
+
+/// How long a SQLite connection from [`connect`] waits for a lock.
+#[cfg(feature = "sqlite")]
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a query waits for the one connection of an in-memory SQLite database from
+/// [`connect`]: short, as the wait is most often for a session of the same task.
+#[cfg(feature = "sqlite")]
+const SQLITE_MEMORY_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Whether a `sqlite:` URL names an in-memory database (`:memory:`, `mode=memory`).
+pub(crate) fn is_sqlite_memory(url: &str) -> bool {
+    let rest = url.strip_prefix("sqlite:").unwrap_or(url);
+    let path = rest.split('?').next().unwrap_or(rest);
+    path.trim_start_matches('/') == ":memory:"
+        || path.is_empty()
+        || rest
+            .split_once('?')
+            .is_some_and(|(_, q)| q.split('&').any(|p| p == "mode=memory"))
 }
 
 /// Maps the schemes people write to the ones sqlx knows, and rejects the rest early.

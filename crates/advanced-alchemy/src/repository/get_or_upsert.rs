@@ -315,7 +315,8 @@ where
         conn: &X,
         am: E::ActiveModel,
     ) -> Error {
-        let savepoint = match conn.begin().await {
+        let options = crate::session::write_transaction(conn.get_database_backend());
+        let savepoint = match conn.begin_with_options(options).await {
             Ok(savepoint) => savepoint,
             Err(e) => return self.db_err(e),
         };

@@ -420,7 +420,10 @@ macro_rules! atomic {
     ($repo:expr, $multi:expr, |$conn:ident| $body:expr) => {{
         let repo = &$repo;
         if repo.auto_commit || $multi {
-            let tx = sea_orm::TransactionTrait::begin(repo.conn)
+            let tx = sea_orm::TransactionTrait::begin_with_options(
+                repo.conn,
+                $crate::session::write_transaction(repo.conn.get_database_backend()),
+            )
                 .await
                 .map_err(|e| repo.db_err(e))?;
             let outcome = {
