@@ -32,4 +32,5 @@ mod types_keyring_swap;
 mod types_password;
 mod types_pgcrypto;
 mod unique;
+mod update_models;
 mod upsert;

@@ -60,6 +60,7 @@ mod readback;
 mod rows;
 mod upsert;
 
+pub use delete::{ByKey, ByModel, ByModelRef, DeleteKey};
 pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};
 pub use slug::SlugRepository;
