@@ -308,6 +308,41 @@ async fn upsert_on_fields_without_unique_constraint_is_accepted(t: TestDb) {
     assert_eq!(docs.count(()).await.expect("count"), 4);
 }
 
+/// Issue 10 item 12: the match key compares as the column's collation does. MariaDB's
+/// default ignores case: the upsert updates the row stored in lower case and returns
+/// the stored spelling. PostgreSQL and SQLite compare bytes and insert a second row.
+async fn upsert_keys_follow_the_collation(t: TestDb) {
+    use crate::models::user_account;
+    let users = Repository::<user_account::Entity, _>::new(&t.db);
+    let user = |username: &str, email: &str, name: &str| user_account::ActiveModel {
+        username: Set(username.into()),
+        email: Set(email.into()),
+        full_name: Set(name.into()),
+        is_active: Set(true),
+        last_login: Set(None),
+        ..Default::default()
+    };
+    let by_email = Some(&[user_account::Column::Email][..]);
+    let first = users
+        .upsert(user("agatha", "agatha@example.com", "Agatha"), by_email)
+        .await
+        .expect("insert");
+    let second = users
+        .upsert(user("agatha2", "AGATHA@example.com", "Agatha C."), by_email)
+        .await
+        .expect("upsert");
+    if t.backend == Backend::MySql {
+        assert_eq!(second.id, first.id, "case-insensitive: the same row");
+        assert_eq!(second.email, "agatha@example.com", "the stored spelling");
+        assert_eq!(second.full_name, "Agatha C.");
+        assert_eq!(users.count(()).await.expect("count"), 1);
+    } else {
+        assert_ne!(second.id, first.id, "bytes differ: a second row");
+        assert_eq!(second.email, "AGATHA@example.com");
+        assert_eq!(users.count(()).await.expect("count"), 2);
+    }
+}
+
 /// Concurrent `get_or_upsert` on a non-unique match field: the lock serializes them, so
 /// the callers end with one row (on SQLite the pool has one connection; on the servers
 /// they overlap).
@@ -707,6 +742,7 @@ crate::backend_tests!(
     upsert_many_by_composite_natural_key,
     upsert_on_fields_without_unique_constraint_is_accepted,
     non_unique_get_or_upsert_under_contention,
+    upsert_keys_follow_the_collation,
     upsert_colliding_on_another_key,
     upsert_reads_back_rows_the_collation_matched,
     get_or_upsert_finds_creates_and_updates,

@@ -84,6 +84,15 @@ where
     ///   the row inserted; several matches are [`Error::MultipleResultsFound`]. Only a
     ///   unique constraint makes this safe against writers that do not take the same
     ///   lock (plain inserts, other programs).
+    /// * Match keys compare as the column's collation compares them, as the unique
+    ///   index does. MySQL and MariaDB's default collations ignore case (and trailing
+    ///   spaces, and some accents): upserting `AGATHA@example.com` updates the row stored
+    ///   as `agatha@example.com`, and the row returned carries the stored spelling, not
+    ///   the one sent (the match fields are never rewritten). PostgreSQL and SQLite
+    ///   compare bytes: the same call inserts a second row. Use a binary collation
+    ///   (`utf8mb4_bin`) on MySQL, or normalise the key (`lower()`) before the call, to
+    ///   get one behaviour everywhere. The same holds for `get_or_upsert` and for the
+    ///   text filters (see [`filters::text`](crate::filters::text)).
     /// * Chunked under the bind-parameter limit; several statements run in one
     ///   transaction (a savepoint inside yours), so a failure writes nothing.
     ///
