@@ -9,8 +9,8 @@ use std::time::Duration;
 
 /// The characters a password may hold that end or split a URL's parts when unencoded.
 const RESERVED: &[char] = &[
-    ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=',
-    '%', ' ', 'a', 'Z', '0', '9', '-', '.', '_', '~',
+    ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', '%',
+    ' ', 'a', 'Z', '0', '9', '-', '.', '_', '~',
 ];
 
 fn password() -> impl Strategy<Value = String> {
@@ -60,23 +60,41 @@ fn url_for(t: &TestDb, shape: u8, pw: &str) -> (String, bool) {
     let server_ok = t.backend != Backend::Sqlite;
     match shape {
         0 => (format!("{scheme}://aa:{pw}@{host}/{db}"), server_ok),
-        1 => (format!("{scheme}://aa:{}@{host}/{db}", encode(pw)), server_ok),
+        1 => (
+            format!("{scheme}://aa:{}@{host}/{db}", encode(pw)),
+            server_ok,
+        ),
         2 => (format!("{scheme}://aa:{pw}@127.0.0.1:notaport/{db}"), true),
         // (a user that does not exist: the password must be the one tried)
         3 => (
             format!("{scheme}://aa_nosuch@{host}/{db}?password={}", encode(pw)),
             server_ok,
         ),
-        4 => (format!("{scheme}://aa_nosuch@{host}/{db}?password={pw}"), server_ok),
+        4 => (
+            format!("{scheme}://aa_nosuch@{host}/{db}?password={pw}"),
+            server_ok,
+        ),
         5 => (format!("aa:{pw}@{host}/{db}"), true),
         6 => (format!("{scheme}://aa:{pw}@[::1]:{port}/{db}"), false),
-        7 => (format!("{scheme}://aa:{}@[::1]:{port}/{db}", encode(pw)), false),
+        7 => (
+            format!("{scheme}://aa:{}@[::1]:{port}/{db}", encode(pw)),
+            false,
+        ),
         8 => (format!("{suffixed}://aa:{pw}@{host}/{db}"), server_ok),
-        9 => (format!("{suffixed}://aa:{}@{host}/{db}", encode(pw)), server_ok),
-        10 => (format!("{scheme}+nodriver://aa:{}@{host}/{db}", encode(pw)), true),
+        9 => (
+            format!("{suffixed}://aa:{}@{host}/{db}", encode(pw)),
+            server_ok,
+        ),
+        10 => (
+            format!("{scheme}+nodriver://aa:{}@{host}/{db}", encode(pw)),
+            true,
+        ),
         11 => (format!("//aa:{pw}@{host}/{db}"), true),
         12 => (format!("{scheme}://aa:{pw}@/{db}"), true),
-        _ => (format!("sqlite://./aa.db?key={}&password={pw}", encode(pw)), true),
+        _ => (
+            format!("sqlite://./aa.db?key={}&password={pw}", encode(pw)),
+            true,
+        ),
     }
 }
 
@@ -165,7 +183,10 @@ async fn unusable_urls_are_invalid_database_url(t: TestDb) {
         (format!("{scheme}://aa:p#w@{host}/{db}"), "percent-encoded"),
         (format!("{scheme}://aa:12#w@{host}/{db}"), "`#`"),
         (format!("{scheme}://aa:p?w@{host}/{db}"), "percent-encoded"),
-        (format!("{scheme}://aa:12?w@{host}/{db}"), "`@` after the host"),
+        (
+            format!("{scheme}://aa:12?w@{host}/{db}"),
+            "`@` after the host",
+        ),
         (format!("{scheme}://aa:pw@[::1/{db}"), "IPv6"),
         (format!("{scheme}://aa:pw@/{db}"), "host"),
         (format!("aa:secret@{host}/{db}"), "scheme"),

@@ -56,8 +56,14 @@ async fn deadlock_is_transient(t: TestDb) {
     let (a, b) = two_rows(&t).await;
     let first = t.session().await;
     let second = t.session().await;
-    first.execute_unprepared(&set_name(a, "1a")).await.expect("lock a");
-    second.execute_unprepared(&set_name(b, "2b")).await.expect("lock b");
+    first
+        .execute_unprepared(&set_name(a, "1a"))
+        .await
+        .expect("lock a");
+    second
+        .execute_unprepared(&set_name(b, "2b"))
+        .await
+        .expect("lock b");
     // first waits for b while second waits for a: the database must abort one of them
     let waiting = tokio::spawn(async move {
         let result = first.execute_unprepared(&set_name(b, "1b")).await;
@@ -79,11 +85,10 @@ async fn serialization_failure_is_transient(t: TestDb) {
     let (a, _) = two_rows(&t).await;
     match t.backend {
         Backend::Postgres => {
-            let tx = t
-                .db
-                .begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
-                .await
-                .expect("begin");
+            let tx =
+                t.db.begin_with_config(Some(sea_orm::IsolationLevel::RepeatableRead), None)
+                    .await
+                    .expect("begin");
             tx.execute_unprepared("SELECT COUNT(*) FROM bigint_item")
                 .await
                 .expect("snapshot");
@@ -133,20 +138,20 @@ async fn lock_wait_timeout_is_transient(t: TestDb) {
     let waiter = match &other_pool {
         Some(pool) => Session::new(pool),
         None => match t.backend {
-        Backend::Postgres => {
-            let s = t.session().await;
-            s.execute_unprepared("SET LOCAL lock_timeout = '200ms'")
-                .await
-                .expect("lock_timeout");
-            s
-        }
-        _ => {
-            let s = t.session().await;
-            s.execute_unprepared("SET SESSION innodb_lock_wait_timeout = 1")
-                .await
-                .expect("innodb_lock_wait_timeout");
-            s
-        }
+            Backend::Postgres => {
+                let s = t.session().await;
+                s.execute_unprepared("SET LOCAL lock_timeout = '200ms'")
+                    .await
+                    .expect("lock_timeout");
+                s
+            }
+            _ => {
+                let s = t.session().await;
+                s.execute_unprepared("SET SESSION innodb_lock_wait_timeout = 1")
+                    .await
+                    .expect("innodb_lock_wait_timeout");
+                s
+            }
         },
     };
     // through a repository: the error names the model

@@ -923,7 +923,11 @@ fn content_types_match_python_mimetypes() {
         .args([script, "guess"])
         .output()
         .expect("run Python");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut mismatches = Vec::new();
     let mut compared = 0;
     for line in String::from_utf8(out.stdout).expect("UTF-8").lines() {
@@ -932,10 +936,17 @@ fn content_types_match_python_mimetypes() {
         let expected = entry["type"].as_str().unwrap_or("application/octet-stream");
         let ours = FileObject::existing("any", name);
         if ours.content_type() != expected {
-            mismatches.push(format!("{name}: {} (Python: {expected})", ours.content_type()));
+            mismatches.push(format!(
+                "{name}: {} (Python: {expected})",
+                ours.content_type()
+            ));
         }
         compared += 1;
     }
     assert!(compared > 400, "only {compared} names compared");
-    assert!(mismatches.is_empty(), "{} differ: {mismatches:#?}", mismatches.len());
+    assert!(
+        mismatches.is_empty(),
+        "{} differ: {mismatches:#?}",
+        mismatches.len()
+    );
 }

@@ -408,7 +408,9 @@ fn verify_refuses_hashes_beyond_the_limits() {
     let costlier = PasswordHash::hash("s3cret", &CHEAP.with_memory_cost(8192)).expect("hash");
     assert!(!costlier.verify_with("s3cret", &CHEAP));
     assert_eq!(
-        costlier.verify_and_update("s3cret", &CHEAP).expect("verify"),
+        costlier
+            .verify_and_update("s3cret", &CHEAP)
+            .expect("verify"),
         (false, None)
     );
     assert!(costlier.verify("s3cret"));

@@ -45,7 +45,10 @@ async fn update_writes_a_modified_model(t: TestDb) {
     assert_eq!(updated.name, "after");
     let row = stored(&t, a.id).await;
     assert_eq!(row.name, "after", "the modified Model was written");
-    assert!(row.updated_at > a.updated_at, "updated_at moves on a change");
+    assert!(
+        row.updated_at > a.updated_at,
+        "updated_at moves on a change"
+    );
     assert_eq!(row.created_at, a.created_at);
 }
 
@@ -82,7 +85,10 @@ async fn active_model_rules_are_as_documented(t: TestDb) {
     let mut am = a.clone().into_active_model();
     am.name.set_if_not_equals("x".to_owned());
     let kept = repo(&t).update(am).await.expect("update");
-    assert_eq!(kept.updated_at, a.updated_at, "set_if_not_equals: nothing moved");
+    assert_eq!(
+        kept.updated_at, a.updated_at,
+        "set_if_not_equals: nothing moved"
+    );
     let mut am = a.clone().into_active_model();
     am.name = Set("x".into());
     let moved = repo(&t).update(am).await.expect("update");
@@ -98,7 +104,11 @@ async fn update_many_writes_modified_models(t: TestDb) {
     models[2].name = "C".into(); // changed
     let updated = repo(&t).update_many(models).await.expect("update_many");
     let names: Vec<&str> = updated.iter().map(|m| m.name.as_str()).collect();
-    assert_eq!(names, ["A", "b", "C"], "in input order, unchanged rows included");
+    assert_eq!(
+        names,
+        ["A", "b", "C"],
+        "in input order, unchanged rows included"
+    );
     let now: Vec<item::Model> = {
         let mut v = Vec::new();
         for m in &original {
@@ -135,4 +145,55 @@ crate::backend_tests!(
     active_model_rules_are_as_documented,
     update_many_writes_modified_models,
     delete_many_takes_models,
+    composite_keys_are_tuples,
 );
+
+/// README (issue 10 docs): a composite primary key is a tuple, in `get` and in
+/// `delete_many` (keys or models).
+async fn composite_keys_are_tuples(t: TestDb) {
+    use crate::blog::{post, post_tag, tag};
+    let post = Repository::<post::Entity, _>::new(&t.db)
+        .add(post::ActiveModel {
+            title: Set("p".into()),
+            content: Set(String::new()),
+            published: Set(false),
+            published_at: Set(None),
+            ..Default::default()
+        })
+        .await
+        .expect("post");
+    let tags = Repository::<tag::Entity, _>::new(&t.db);
+    let mut tag_ids = Vec::new();
+    for name in ["x", "y", "z"] {
+        let tag = tags
+            .add(tag::ActiveModel {
+                name: Set(name.into()),
+                slug: Set(name.into()),
+                ..Default::default()
+            })
+            .await
+            .expect("tag");
+        tag_ids.push(tag.id);
+    }
+    let links = Repository::<post_tag::Entity, _>::new(&t.db);
+    let rows = links
+        .add_many(tag_ids.iter().map(|&tag_id| post_tag::ActiveModel {
+            post_id: Set(post.id),
+            tag_id: Set(tag_id),
+        }))
+        .await
+        .expect("links");
+    let one = links
+        .get((post.id, tag_ids[0]))
+        .await
+        .expect("get by tuple");
+    assert_eq!(one, rows[0]);
+    let by_key = links
+        .delete_many([(post.id, tag_ids[0])])
+        .await
+        .expect("delete by tuple");
+    assert_eq!(by_key.len(), 1);
+    let by_model = links.delete_many(&rows[1..]).await.expect("delete models");
+    assert_eq!(by_model.len(), 2);
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM post_tag").await, 0);
+}

@@ -275,12 +275,18 @@ async fn upsert_on_fields_without_unique_constraint_is_accepted(t: TestDb) {
         .get_or_upsert(doc("s4", "t"), &[blk_doc::Column::Title], false)
         .await
         .expect("get");
-    assert_eq!((found.id, found.slug.as_str(), created), (first.id, "s3", false));
+    assert_eq!(
+        (found.id, found.slug.as_str(), created),
+        (first.id, "s3", false)
+    );
     let (updated, created) = docs
         .get_or_upsert(doc("s4", "t"), &[blk_doc::Column::Title], true)
         .await
         .expect("get and update");
-    assert_eq!((updated.id, updated.slug.as_str(), created), (first.id, "s4", false));
+    assert_eq!(
+        (updated.id, updated.slug.as_str(), created),
+        (first.id, "s4", false)
+    );
     let (new, created) = docs
         .get_or_upsert(doc("v", "new title"), &[blk_doc::Column::Title], true)
         .await
@@ -372,7 +378,8 @@ async fn non_unique_get_or_upsert_under_contention(t: TestDb) {
     }
     assert_eq!(created, 1);
     assert_eq!(
-        t.scalar("SELECT COUNT(*) FROM blk_doc WHERE title = 'contended'").await,
+        t.scalar("SELECT COUNT(*) FROM blk_doc WHERE title = 'contended'")
+            .await,
         1
     );
 }

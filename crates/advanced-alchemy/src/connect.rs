@@ -156,9 +156,7 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
     let parsed = url::Url::parse(url).map_err(|e| match e {
         url::ParseError::InvalidPort => format!("the port is not a number ({HINT})"),
         url::ParseError::EmptyHost => "no host name".to_owned(),
-        url::ParseError::InvalidIpv6Address => {
-            "the IPv6 address in `[…]` is not valid".to_owned()
-        }
+        url::ParseError::InvalidIpv6Address => "the IPv6 address in `[…]` is not valid".to_owned(),
         url::ParseError::InvalidDomainCharacter | url::ParseError::IdnaError => {
             format!("the host name has a character a host name cannot have ({HINT})")
         }

@@ -561,7 +561,10 @@ fn classify(err: &DbErr) -> Option<Kind> {
         sea_orm::sqlx::Error::Io(_)
         | sea_orm::sqlx::Error::Protocol(_)
         | sea_orm::sqlx::Error::WorkerCrashed => {
-            return Some(Kind::Transient(TransientKind::ConnectionLost, e.to_string()));
+            return Some(Kind::Transient(
+                TransientKind::ConnectionLost,
+                e.to_string(),
+            ));
         }
         _ => return None,
     };
@@ -605,15 +608,10 @@ fn classify(err: &DbErr) -> Option<Kind> {
             // SQLITE_CONSTRAINT_NOTNULL, _CHECK, generic constraint
             "1299" | "275" | "19" => Some(Kind::Integrity(detail)),
             // SQLITE_BUSY_SNAPSHOT: a WAL read transaction cannot become a write one
-            "517" => Some(Kind::Transient(
-                TransientKind::SerializationFailure,
-                detail,
-            )),
+            "517" => Some(Kind::Transient(TransientKind::SerializationFailure, detail)),
             // SQLITE_BUSY, _BUSY_RECOVERY, SQLITE_LOCKED, _LOCKED_SHAREDCACHE (after the
             // busy timeout or unlock notification gave up)
-            "5" | "261" | "6" | "262" => {
-                Some(Kind::Transient(TransientKind::LockTimeout, detail))
-            }
+            "5" | "261" | "6" | "262" => Some(Kind::Transient(TransientKind::LockTimeout, detail)),
             _ => None,
         };
     }
@@ -622,16 +620,11 @@ fn classify(err: &DbErr) -> Option<Kind> {
         "23503" => Some(Kind::Foreign(constraint, detail)),
         c if c.starts_with("23") => Some(Kind::Integrity(detail)),
         "40P01" => Some(Kind::Transient(TransientKind::Deadlock, detail)),
-        "40001" => Some(Kind::Transient(
-            TransientKind::SerializationFailure,
-            detail,
-        )),
+        "40001" => Some(Kind::Transient(TransientKind::SerializationFailure, detail)),
         "55P03" => Some(Kind::Transient(TransientKind::LockTimeout, detail)),
         "57014" => Some(Kind::Transient(TransientKind::StatementTimeout, detail)),
         // 57P01-03: the server is shutting down or restarting; 08xxx: connection exception
-        "57P01" | "57P02" | "57P03" => {
-            Some(Kind::Transient(TransientKind::ConnectionLost, detail))
-        }
+        "57P01" | "57P02" | "57P03" => Some(Kind::Transient(TransientKind::ConnectionLost, detail)),
         c if c.starts_with("08") => Some(Kind::Transient(TransientKind::ConnectionLost, detail)),
         _ => None,
     }

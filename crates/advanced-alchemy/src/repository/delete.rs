@@ -12,8 +12,8 @@ use crate::filters::{Filter, FilterQuery};
 use crate::types::DateTimeUTC;
 use sea_orm::sea_query::{Condition, Expr, IntoCondition, ValueTuple};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, PrimaryKeyTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, PrimaryKeyTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 
 /// What a removal does to the matched rows.

@@ -300,7 +300,10 @@ where
     ) -> Result<Insert<E::Model>> {
         if !unique {
             // looked up under the key's lock: a plain insert
-            let model = self.insert_rows(conn, std::slice::from_ref(am)).await?.remove(0);
+            let model = self
+                .insert_rows(conn, std::slice::from_ref(am))
+                .await?
+                .remove(0);
             return Ok(Insert::Created(model));
         }
         let cols = super::rows::present::<E>(am);

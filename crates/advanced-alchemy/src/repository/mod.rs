@@ -425,8 +425,8 @@ macro_rules! atomic {
                 repo.conn,
                 $crate::session::write_transaction(repo.conn.get_database_backend()),
             )
-                .await
-                .map_err(|e| repo.db_err(e))?;
+            .await
+            .map_err(|e| repo.db_err(e))?;
             let outcome = {
                 let $conn = &tx;
                 $body.await

@@ -138,7 +138,8 @@ where
         };
         let unique = self.unique_target(self.conn, &target).await?;
         let multi = rows.len() > 1 || !unique || self.backend() == DbBackend::MySql;
-        atomic!(self, multi, |conn| self.upsert_on(conn, rows, &target, unique))
+        atomic!(self, multi, |conn| self
+            .upsert_on(conn, rows, &target, unique))
     }
 
     async fn upsert_on<X: ConnectionTrait>(
@@ -198,7 +199,10 @@ where
             // no unique constraint to conflict on: look each row up (Python's way)
             for (_, i) in &keyed {
                 if let Some(key) = &keys[*i] {
-                    stored[*i] = Some(self.upsert_by_lookup(conn, &distinct[*i], target, key).await?);
+                    stored[*i] = Some(
+                        self.upsert_by_lookup(conn, &distinct[*i], target, key)
+                            .await?,
+                    );
                 }
             }
             keyed.clear();
@@ -451,7 +455,12 @@ where
         }
         let mut found = find.all(conn).await.map_err(|e| self.db_err(e))?;
         let existing = match found.len() {
-            0 => return Ok(self.insert_rows(conn, std::slice::from_ref(am)).await?.remove(0)),
+            0 => {
+                return Ok(self
+                    .insert_rows(conn, std::slice::from_ref(am))
+                    .await?
+                    .remove(0));
+            }
             1 => found.remove(0),
             _ => return Err(self.err(Error::multiple_results(self.model_name()))),
         };

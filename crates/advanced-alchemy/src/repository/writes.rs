@@ -6,8 +6,8 @@ use crate::base::Base;
 use crate::error::{Error, Result};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DbBackend,
-    DbErr, EntityTrait, IdenStatic, IntoActiveModel, Iterable, ModelTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    DbErr, EntityTrait, IdenStatic, IntoActiveModel, Iterable, ModelTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 
 impl<E, C> Repository<'_, E, C>

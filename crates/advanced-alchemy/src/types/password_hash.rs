@@ -207,7 +207,11 @@ impl PasswordHash {
     /// ```
     pub fn verify_with(&self, password: impl AsRef<[u8]>, hasher: &Argon2Hasher) -> bool {
         match Parsed::new(&self.0) {
-            Ok(parsed) if hasher.refuses(parsed.memory_cost, parsed.time_cost).is_none() => {
+            Ok(parsed)
+                if hasher
+                    .refuses(parsed.memory_cost, parsed.time_cost)
+                    .is_none() =>
+            {
                 Argon2::default()
                     .verify_password(password.as_ref(), &parsed.phc)
                     .is_ok()

@@ -157,9 +157,7 @@ fn python_guess_type(name: &str) -> Option<&str> {
 fn split_ext(path: &str) -> (&str, &str) {
     let sep = path.rfind('/').map_or(0, |i| i + 1);
     match path.rfind('.') {
-        Some(dot) if dot > sep && path[sep..dot].bytes().any(|b| b != b'.') => {
-            path.split_at(dot)
-        }
+        Some(dot) if dot > sep && path[sep..dot].bytes().any(|b| b != b'.') => path.split_at(dot),
         _ => (path, ""),
     }
 }

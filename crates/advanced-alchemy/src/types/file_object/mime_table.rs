@@ -165,10 +165,4 @@ pub(crate) const SUFFIXES: &[(&str, &str)] = &[
 ];
 
 /// Compression suffixes (case-sensitive): `encodings_map`.
-pub(crate) const ENCODINGS: &[&str] = &[
-    ".Z",
-    ".br",
-    ".bz2",
-    ".gz",
-    ".xz",
-];
+pub(crate) const ENCODINGS: &[&str] = &[".Z", ".br", ".bz2", ".gz", ".xz"];
