@@ -18,6 +18,7 @@ mod errors;
 mod filter_props;
 mod filters;
 mod pages;
+mod pgcrypto_differential;
 mod relations;
 mod repository;
 mod schema;
