@@ -204,7 +204,7 @@ async fn unusable_urls_are_invalid_database_url(t: TestDb) {
     // connect_with names the scheme to write instead of a SQLAlchemy spelling
     let err = attempt(&format!("postgresql+asyncpg://aa:pw@{host}/{db}"), false).await;
     assert!(
-        matches!(&err, Error::InvalidDatabaseUrl { reason, .. } if reason.contains("write `postgres:`")),
+        matches!(&err, Error::InvalidDatabaseUrl { reason, .. } if reason.contains("write `postgres://`")),
         "{err:?}"
     );
 }

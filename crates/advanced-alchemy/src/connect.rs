@@ -140,8 +140,9 @@ fn check_url(url: &str) -> std::result::Result<(), String> {
     };
     if !matches!(scheme, "sqlite" | "postgres" | "postgresql" | "mysql") {
         return Err(format!(
-            "the scheme `{}` is understood by `connect`, not by `connect_with`: write `{canonical}:`",
-            shown_scheme(scheme)
+            "the scheme `{}` is understood by `connect`, not by `connect_with`: write `{canonical}{}`",
+            shown_scheme(scheme),
+            if canonical == "sqlite" { ":" } else { "://" }
         ));
     }
     if !backend_enabled(canonical) {
