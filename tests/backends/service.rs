@@ -473,6 +473,75 @@ async fn runs_in_a_session(t: TestDb) {
     assert_eq!(articles(&t).count(()).await.expect("count"), 0);
 }
 
+/// Service futures are `Send`, so they run in axum handlers and spawned tasks.
+#[test]
+fn service_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    async fn on(db: sea_orm::DatabaseConnection, session: &advanced_alchemy::Session) {
+        let svc = Service::<svc_article::Entity, _>::new(db);
+        let fut = svc.get_many_and_count(());
+        send(&fut);
+        let fut = svc.update(json!({"title": "x"}), 1);
+        send(&fut);
+        let members = Service::<svc_member::Entity, _>::new(session).with_hooks(MemberHooks);
+        let fut = members.create(json!({}));
+        send(&fut);
+    }
+    let _ = on;
+}
+
+/// With the `openapi` feature the DTOs are utoipa schemas, named per table, with the
+/// read-only columns left out of the input schemas.
+#[cfg(feature = "openapi")]
+#[test]
+fn dto_openapi_schemas() {
+    use advanced_alchemy::__private::utoipa::{PartialSchema, ToSchema};
+    use advanced_alchemy::pagination::OffsetPagination;
+    assert_eq!(svc_article::Create::name(), "SvcArticleCreate");
+    assert_eq!(svc_article::Update::name(), "SvcArticleUpdate");
+    assert_eq!(svc_article::Read::name(), "SvcArticleRead");
+    let create = serde_json::to_value(svc_article::Create::schema()).expect("json");
+    let props = &create["properties"];
+    assert!(
+        props.get("body").is_some() && props.get("title").is_some(),
+        "{create}"
+    );
+    for hidden in ["id", "created_at", "score", "internal", "labels", "content"] {
+        assert!(props.get(hidden).is_none(), "{hidden} in {create}");
+    }
+    let required: Vec<&str> = create["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        required.contains(&"title") && required.contains(&"body"),
+        "{create}"
+    );
+    assert!(
+        !required.contains(&"views") && !required.contains(&"subtitle"),
+        "{create}"
+    );
+    let update = serde_json::to_value(svc_article::Update::schema()).expect("json");
+    assert!(
+        update.get("required").is_none(),
+        "nothing is required in a PATCH: {update}"
+    );
+    assert!(
+        update["properties"]["subtitle"]
+            .to_string()
+            .contains("null"),
+        "{update}"
+    );
+    let read = serde_json::to_value(svc_article::Read::schema()).expect("json");
+    assert!(read["properties"].get("id").is_some() && read["properties"].get("score").is_some());
+    let page = serde_json::to_value(OffsetPagination::<svc_article::Read>::schema()).expect("json");
+    for key in ["items", "limit", "offset", "total"] {
+        assert!(page["properties"].get(key).is_some(), "{key} in {page}");
+    }
+}
+
 crate::backend_tests!(
     partial_update_changes_only_what_was_sent,
     json_input_errors_name_the_field,

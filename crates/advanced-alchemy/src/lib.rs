@@ -73,6 +73,9 @@ pub mod filters;
 pub mod hooks;
 pub mod mixins;
 pub mod naming;
+#[cfg(feature = "openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
+pub mod openapi;
 pub mod pagination;
 pub mod registry;
 pub mod repository;
