@@ -343,6 +343,14 @@ async fn hooks_run_on_every_write(t: TestDb) {
         serde_json::from_value(json!({"password": "new"})).expect("patch body");
     let changed = svc.update(body, ada.id).await.expect("update");
     assert_eq!(changed.password, scramble("new"));
+    let body: svc_member::Update =
+        serde_json::from_value(json!({"displayName": null})).expect("patch body");
+    let err = svc.update(body, ada.id).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid field `displayName` of svc_member: must not be null",
+        "named as the client sent it"
+    );
     assert_eq!(changed.display_name, "Ada Lovelace");
 
     let by_email = Some(&[svc_member::Column::Email][..]);

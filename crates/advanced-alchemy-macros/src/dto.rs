@@ -256,7 +256,11 @@ pub(crate) fn expand(input: DtoInput<'_>) -> syn::Result<TokenStream2> {
         if primary_key {
             continue;
         }
-        let json_name = options.rename.as_ref().map_or(name.clone(), |r| r.value());
+        let json_name = match (&options.rename, &input.options.rename_all) {
+            (Some(r), _) => r.value(),
+            (None, Some(case)) => rename_case(&name, &case.value()),
+            (None, None) => name.clone(),
+        };
         match nullable {
             Some(inner) => {
                 update_fields.push((
@@ -442,4 +446,44 @@ fn to_pascal(snake: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A snake_case field name in serde's `rename_all` case, for error messages that name
+/// the field as the client sent it.
+fn rename_case(snake: &str, case: &str) -> String {
+    let pascal = to_pascal(snake);
+    match case {
+        "lowercase" => snake.replace('_', ""),
+        "UPPERCASE" => snake.replace('_', "").to_uppercase(),
+        "PascalCase" => pascal,
+        "camelCase" => {
+            let mut chars = pascal.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        }
+        "SCREAMING_SNAKE_CASE" => snake.to_uppercase(),
+        "kebab-case" => snake.replace('_', "-"),
+        "SCREAMING-KEBAB-CASE" => snake.replace('_', "-").to_uppercase(),
+        _ => snake.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rename_case;
+
+    #[test]
+    fn rename_cases_match_serde() {
+        assert_eq!(rename_case("display_name", "camelCase"), "displayName");
+        assert_eq!(rename_case("display_name", "PascalCase"), "DisplayName");
+        assert_eq!(rename_case("display_name", "kebab-case"), "display-name");
+        assert_eq!(
+            rename_case("display_name", "SCREAMING_SNAKE_CASE"),
+            "DISPLAY_NAME"
+        );
+        assert_eq!(rename_case("display_name", "lowercase"), "displayname");
+        assert_eq!(rename_case("display_name", "snake_case"), "display_name");
+    }
 }
