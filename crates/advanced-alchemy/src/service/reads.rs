@@ -210,21 +210,23 @@ where
     }
 
     /// A row as your response type through serde: the model serialised, then `S`
-    /// deserialised from it (fields by name; a field `S` needs that the model lacks is
-    /// [`Error::InvalidRequest`]). Example at [`to_schema`](Self::to_schema).
+    /// deserialised from it (fields by name). A field `S` needs that the model lacks is
+    /// [`Error::Decode`]: the program's mistake, not the client's. Example at
+    /// [`to_schema`](Self::to_schema).
     pub fn to_schema_serde<S: DeserializeOwned>(&self, model: &E::Model) -> Result<S>
     where
         E::Model: Serialize,
     {
         serde_json::to_value(model)
             .and_then(serde_json::from_value)
-            .map_err(|e| {
-                Error::InvalidRequest(format!(
-                    "{} cannot be read as {}: {}",
-                    self.model_name(),
+            .map_err(|e| Error::Decode {
+                column: None,
+                expected: format!(
+                    "{} (from {})",
                     std::any::type_name::<S>(),
-                    super::input::redact(&e.to_string())
-                ))
+                    self.model_name()
+                ),
+                message: super::input::redact(&e.to_string()),
             })
     }
 
