@@ -22,6 +22,7 @@ mod pgcrypto_differential;
 mod relations;
 mod repository;
 mod schema;
+mod service;
 mod session;
 mod transient;
 mod types_datetime;
