@@ -55,6 +55,8 @@
 //!   by the Python library too), [`types::EncryptedString`] / [`types::EncryptedText`]
 //!   (client-side encryption, key rotation) and [`types::FileObject`] (file metadata in a
 //!   JSON column, content in object storage, cleaned up after commit or rollback).
+//! * [`stores`]: a `tower-sessions` session store (feature `tower-sessions`) and a
+//!   key/value store, in the tables of Python's Litestar integration.
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends
@@ -76,6 +78,7 @@ pub mod registry;
 pub mod repository;
 pub mod schema;
 pub mod session;
+pub mod stores;
 pub mod types;
 pub mod utils;
 
