@@ -16,6 +16,7 @@ mod crosslang_pgcrypto;
 mod errors;
 mod filter_props;
 mod filters;
+mod memory_repo;
 mod pages;
 mod relations;
 mod repository;
