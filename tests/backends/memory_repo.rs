@@ -116,9 +116,12 @@ async fn same_filter_trees(t: TestDb) {
     });
 }
 
+/// name, note, qty, score, active, due day
+type Seed = (&'static str, Option<&'static str>, Option<i64>, f64, bool, Option<u32>);
+
 async fn seed_items(t: &TestDb) {
     let repo = items(&t.db);
-    let data: [(&str, Option<&str>, Option<i64>, f64, bool, Option<u32>); 9] = [
+    let data: [Seed; 9] = [
         ("apple", Some("red fruit"), Some(3), 1.5, true, Some(3)),
         ("Banana", None, Some(1), -2.25, false, Some(10)),
         ("cherry", Some("Red"), None, 1.5, true, None),

@@ -222,6 +222,23 @@ async fn kv_get_set_delete(t: TestDb) {
     assert!(store.get("k").await.expect("get").is_none());
     store.delete("k").await.expect("delete twice");
 
+    // the table holds one row per (key, namespace): a second one is a duplicate key
+    store.set("k", "v", None).await.expect("set");
+    let twin = kv_entry::ActiveModel {
+        id: sea_orm::ActiveValue::Set(uuid::Uuid::now_v7()),
+        key: sea_orm::ActiveValue::Set("k".into()),
+        namespace: sea_orm::ActiveValue::Set("LITESTAR".into()),
+        value: sea_orm::ActiveValue::Set(b"w".to_vec()),
+        expires_at: sea_orm::ActiveValue::Set(None),
+    };
+    let err = sea_orm::EntityTrait::insert(twin)
+        .exec_without_returning(&t.db)
+        .await
+        .map_err(advanced_alchemy::Error::from_db)
+        .expect_err("unique (key, namespace)");
+    assert!(matches!(err, advanced_alchemy::Error::DuplicateKey { .. }), "{err:?}");
+    store.delete("k").await.expect("delete");
+
     let long = "x".repeat(256);
     assert!(matches!(
         store.set(&long, "v", None).await,

@@ -173,7 +173,7 @@ impl<E: StoreModel> KeyValueStore<E> {
     pub async fn get_and_renew(&self, key: &str, renew_for: Duration) -> Result<Option<Vec<u8>>> {
         let at = later(renew_for)?.for_backend(self.db.get_database_backend());
         E::update_many()
-            .col_expr(E::expires_at_column(), Expr::val(at).into())
+            .col_expr(E::expires_at_column(), Expr::val(at))
             .filter(self.live(key))
             .exec(&self.db)
             .await
