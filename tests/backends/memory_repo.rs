@@ -117,7 +117,14 @@ async fn same_filter_trees(t: TestDb) {
 }
 
 /// name, note, qty, score, active, due day
-type Seed = (&'static str, Option<&'static str>, Option<i64>, f64, bool, Option<u32>);
+type Seed = (
+    &'static str,
+    Option<&'static str>,
+    Option<i64>,
+    f64,
+    bool,
+    Option<u32>,
+);
 
 async fn seed_items(t: &TestDb) {
     let repo = items(&t.db);

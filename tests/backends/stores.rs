@@ -236,7 +236,10 @@ async fn kv_get_set_delete(t: TestDb) {
         .await
         .map_err(advanced_alchemy::Error::from_db)
         .expect_err("unique (key, namespace)");
-    assert!(matches!(err, advanced_alchemy::Error::DuplicateKey { .. }), "{err:?}");
+    assert!(
+        matches!(err, advanced_alchemy::Error::DuplicateKey { .. }),
+        "{err:?}"
+    );
     store.delete("k").await.expect("delete");
 
     let long = "x".repeat(256);
@@ -382,6 +385,97 @@ async fn kv_concurrent_upsert(t: TestDb) {
         writer.await.expect("task").expect("set");
     }
     assert_eq!(t.scalar("SELECT COUNT(*) FROM kv_entry").await, 18);
+}
+
+mod python {
+    use super::*;
+
+    /// Python's own Litestar session backend and `SQLAlchemyStore` (Advanced Alchemy 1.12,
+    /// tests/python/stores.py) read what these stores wrote, and these stores read what
+    /// Python wrote, in tables `create_all` made.
+    async fn python_reads_and_writes_the_stores(t: TestDb) {
+        let store = sessions(&t);
+        let mut live = record(
+            serde_json::json!({"user_id": 42, "name": "Zoë", "roles": ["a", "b"]}),
+            time::Duration::hours(1),
+        );
+        let mut expired = record(
+            serde_json::json!({"old": true}),
+            time::Duration::seconds(-10),
+        );
+        store.create(&mut live).await.expect("create");
+        store.create(&mut expired).await.expect("create");
+        let python_id = Id::default();
+
+        let kv = kv(&t);
+        kv.set("greeting", "hello", None).await.expect("set");
+        let bytes: Vec<u8> = (0..=255).collect();
+        kv.set("bytes", bytes, Some(Duration::from_secs(3600)))
+            .await
+            .expect("set");
+        kv.set("stale", "old", Some(Duration::from_millis(1)))
+            .await
+            .expect("set");
+        kv.with_namespace("users")
+            .set("alice", "a", None)
+            .await
+            .expect("set");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        let spec = dir.path().join("stores.json");
+        let ids = serde_json::json!({
+            "live_id": live.id.to_string(),
+            "expired_id": expired.id.to_string(),
+            "python_id": python_id.to_string(),
+        });
+        std::fs::write(&spec, ids.to_string()).expect("write spec");
+        let out = crate::crosslang::run_python(
+            "stores.py",
+            "exchange",
+            crate::crosslang::sqlalchemy_url(&t),
+            spec.to_str().expect("utf-8 path"),
+            [],
+        )
+        .await;
+        assert!(out.contains("ok"), "{out}");
+
+        assert_eq!(
+            kv.get("from_python").await.expect("get").as_deref(),
+            Some(&b"py"[..])
+        );
+        let left = kv
+            .expires_in("from_python")
+            .await
+            .expect("expires_in")
+            .expect("expires");
+        assert!(
+            left > Duration::from_secs(590) && left <= Duration::from_secs(600),
+            "{left:?}"
+        );
+        assert_eq!(
+            kv.get("greeting").await.expect("get").as_deref(),
+            Some(&b"overwritten by Python"[..])
+        );
+        let from_python = store
+            .load(&python_id)
+            .await
+            .expect("load")
+            .expect("Python's session");
+        assert_eq!(
+            from_python.data,
+            record(serde_json::json!({"cart": 3}), time::Duration::ZERO).data
+        );
+        assert!(
+            from_python.expiry_date > time::OffsetDateTime::now_utc() + time::Duration::days(13)
+        );
+        // Python's get slid the Rust session's expiry (Litestar's max_age, 14 days)
+        let slid = store.load(&live.id).await.expect("load").expect("live");
+        assert_eq!(slid.data, live.data);
+        assert!(slid.expiry_date > live.expiry_date);
+    }
+
+    crate::backend_tests!(on_disk: python_reads_and_writes_the_stores);
 }
 
 crate::backend_tests!(
