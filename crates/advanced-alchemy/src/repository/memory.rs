@@ -5,8 +5,8 @@
 //! exact text equality, byte order for text). A filter it cannot evaluate — a raw SeaORM
 //! condition, an [`ExistsFilter`](crate::filters::ExistsFilter), a filter type of yours
 //! without [`Filter::apply_in_memory`](crate::filters::Filter::apply_in_memory) — is
-//! [`Error::UnsupportedFilter`], never ignored (Python's in-memory repository skips what it
-//! does not understand and returns too many rows).
+//! [`Error::UnsupportedFilter`], never ignored (Python's `SQLAlchemyAsyncMockRepository` skips raw
+//! conditions and returns too many rows).
 //!
 //! ## When SQLite in memory is the better choice
 //!
