@@ -1,10 +1,10 @@
 //! [`MemoryRepository`]: the repository's methods on a `Vec` of models, for unit tests.
 //!
 //! It evaluates the filters of [`filters`](crate::filters) in memory (see
-//! [`MemoryQuery`](crate::filters::MemoryQuery) for the semantics: SQL's NULL logic,
+//! [`MemoryQuery`] for the semantics: SQL's NULL logic,
 //! exact text equality, byte order for text). A filter it cannot evaluate — a raw SeaORM
 //! condition, an [`ExistsFilter`](crate::filters::ExistsFilter), a filter type of yours
-//! without [`Filter::apply_in_memory`](crate::filters::Filter::apply_in_memory) — is
+//! without [`Filter::apply_in_memory`] — is
 //! [`Error::UnsupportedFilter`], never ignored (Python's `SQLAlchemyAsyncMockRepository` skips raw
 //! conditions and returns too many rows).
 //!
