@@ -113,7 +113,7 @@ impl Drop for Harness {
 }
 
 /// The database's URL for SQLAlchemy, with the pure-Python drivers of requirements.txt.
-fn sqlalchemy_url(t: &TestDb) -> String {
+pub(crate) fn sqlalchemy_url(t: &TestDb) -> String {
     match t.backend {
         Backend::Sqlite => {
             let path = t.url.trim_start_matches("sqlite://");

@@ -37,7 +37,7 @@ type Item = flt_item::Entity;
 type Pred = Box<dyn Predicate<Item>>;
 
 #[derive(Debug, Clone, Copy)]
-enum Text {
+pub(crate) enum Text {
     Name,
     Note,
 }
@@ -59,7 +59,7 @@ impl Text {
 }
 
 #[derive(Debug, Clone)]
-enum Leaf {
+pub(crate) enum Leaf {
     Qty(Operator, i64),
     TextEq {
         field: Text,
@@ -90,7 +90,7 @@ enum Leaf {
 }
 
 #[derive(Debug, Clone)]
-enum Tree {
+pub(crate) enum Tree {
     Leaf(Leaf),
     Group {
         logic: Logic,
@@ -290,7 +290,7 @@ impl Tree {
         }
     }
 
-    fn predicate(&self) -> Pred {
+    pub(crate) fn predicate(&self) -> Pred {
         match self {
             Tree::Leaf(leaf) => leaf.predicate(),
             Tree::Group {
@@ -324,7 +324,7 @@ fn word() -> impl Strategy<Value = String> {
     proptest::sample::select(pool).prop_map(str::to_owned)
 }
 
-fn rows() -> impl Strategy<Value = Vec<(String, Option<String>, Option<i64>, bool)>> {
+pub(crate) fn rows() -> impl Strategy<Value = Vec<(String, Option<String>, Option<i64>, bool)>> {
     proptest::collection::vec(
         (
             word(),
@@ -390,7 +390,7 @@ fn leaf() -> impl Strategy<Value = Leaf> {
     ]
 }
 
-fn tree() -> impl Strategy<Value = Tree> {
+pub(crate) fn tree() -> impl Strategy<Value = Tree> {
     leaf()
         .prop_map(Tree::Leaf)
         .prop_recursive(3, 16, 3, |inner| {

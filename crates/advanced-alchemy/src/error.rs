@@ -250,6 +250,30 @@ pub enum Error {
         /// What is wrong with the stored value.
         message: String,
     },
+    /// A filter that the in-memory repository
+    /// ([`MemoryRepository`](crate::repository::memory::MemoryRepository)) cannot evaluate:
+    /// a raw SeaORM condition or expression, an [`ExistsFilter`](crate::filters::ExistsFilter)
+    /// (it needs the related table), a filter type of your own without
+    /// [`Filter::apply_in_memory`](crate::filters::Filter::apply_in_memory), or values
+    /// that cannot be compared. Never silently ignored.
+    ///
+    /// ```
+    /// let err = advanced_alchemy::Error::UnsupportedFilter {
+    ///     filter: "sea_query::Condition".into(),
+    ///     reason: "raw SQL conditions cannot be evaluated in memory".into(),
+    /// };
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "filter sea_query::Condition cannot be evaluated in memory: raw SQL conditions cannot be evaluated in memory"
+    /// );
+    /// ```
+    #[error("filter {filter} cannot be evaluated in memory: {reason}")]
+    UnsupportedFilter {
+        /// The filter's type.
+        filter: String,
+        /// Why.
+        reason: String,
+    },
     /// File content could not be stored, read or deleted, or names an unknown storage
     /// backend (see [`types::file_object`](crate::types::file_object)).
     ///

@@ -57,6 +57,8 @@
 //!   JSON column, content in object storage, cleaned up after commit or rollback).
 //! * [`service`]: [`Service`](service::Service), the Python repository service: input
 //!   from JSON, DTOs and models, partial updates ([`service::Patch`]), hooks, pages.
+//! * [`stores`]: a `tower-sessions` session store (feature `tower-sessions`) and a
+//!   key/value store, in the tables of Python's Litestar integration.
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends
@@ -82,6 +84,7 @@ pub mod repository;
 pub mod schema;
 pub mod service;
 pub mod session;
+pub mod stores;
 pub mod types;
 pub mod utils;
 

@@ -114,6 +114,14 @@ where
             None => false_unless_null(backend, Expr::col(self.field.as_column_ref())).into(),
         }
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        match &self.values {
+            None => Ok(super::Truth::Yes),
+            Some(values) if values.is_empty() => Ok(super::Truth::No),
+            Some(values) => in_list::<E, Self, V>(model, self.field, values),
+        }
+    }
 }
 
 /// `field NOT IN (values…)`: the Python library's `NotInCollectionFilter`.
@@ -201,6 +209,15 @@ where
             None => true_unless_null(backend, Expr::col(self.field.as_column_ref())).into(),
         }
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        match &self.values {
+            Some(values) if !values.is_empty() => {
+                in_list::<E, Self, V>(model, self.field, values).map(super::Truth::not)
+            }
+            _ => Ok(super::Truth::Yes),
+        }
+    }
 }
 
 /// Implements [`Filter`](super::Filter) for predicate types generic over their column
@@ -214,6 +231,10 @@ macro_rules! filter_with_values {
         {
             fn apply(&self, query: &mut super::FilterQuery<E>) {
                 query.and_where(Predicate::<E>::condition(self, query.backend()));
+            }
+
+            fn apply_in_memory(&self, query: &mut super::MemoryQuery<E>) -> $crate::Result<()> {
+                query.retain(self)
             }
         }
     )*};
@@ -244,4 +265,22 @@ fn membership<C: ColumnTrait, V: Into<Value> + Clone>(
     } else {
         is_in
     })
+}
+
+/// `column IN (values)` for one model, as SQL: unknown for a NULL column, and for no
+/// match when the list holds a NULL.
+fn in_list<E: EntityTrait, F: ?Sized, V: Into<Value> + Clone>(
+    model: &E::Model,
+    column: E::Column,
+    values: &[V],
+) -> crate::Result<super::Truth> {
+    let mut answer = super::Truth::No;
+    for value in values {
+        let one = super::memory::equal_column::<E, F>(model, column, value.clone().into())?;
+        answer = answer.or(one);
+        if answer == super::Truth::Yes {
+            break;
+        }
+    }
+    Ok(answer)
 }

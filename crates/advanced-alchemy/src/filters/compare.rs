@@ -171,6 +171,10 @@ where
         )
         .into()
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        test_compare::<E, Self>(model, self.field, self.operator, self.value.clone().into())
+    }
 }
 
 filter_with_values!(ComparisonFilter);
@@ -264,6 +268,10 @@ impl<E: EntityTrait> Predicate<E> for NullFilter<E::Column> {
     fn condition(&self, _backend: DbBackend) -> Condition {
         ColumnTrait::is_null(&self.field).into()
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        Ok(super::Truth::from_bool(is_null::<E>(model, self.field)))
+    }
 }
 
 /// `field IS NOT NULL`: the Python library's `NotNullFilter`.
@@ -302,6 +310,10 @@ impl<C: ColumnTrait> NotNullFilter<C> {
 impl<E: EntityTrait> Predicate<E> for NotNullFilter<E::Column> {
     fn condition(&self, _backend: DbBackend) -> Condition {
         ColumnTrait::is_not_null(&self.field).into()
+    }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        Ok(super::Truth::from_bool(!is_null::<E>(model, self.field)))
     }
 }
 
@@ -363,6 +375,38 @@ impl<E: EntityTrait> Predicate<E> for BooleanFilter<E::Column> {
             None => Condition::all(),
         }
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        match self.value {
+            Some(value) => {
+                super::memory::equal_column::<E, Self>(model, self.field, Value::Bool(Some(value)))
+            }
+            None => Ok(super::Truth::Yes),
+        }
+    }
 }
 
 filter_via_predicate!(NullFilter, NotNullFilter, BooleanFilter);
+
+fn is_null<E: EntityTrait>(model: &E::Model, column: E::Column) -> bool {
+    super::memory::norm(sea_orm::ModelTrait::get(model, column)) == super::memory::Norm::Null
+}
+
+/// [`compare`] for one model, in memory.
+pub(crate) fn test_compare<E: EntityTrait, F: ?Sized>(
+    model: &E::Model,
+    field: E::Column,
+    operator: Operator,
+    value: Value,
+) -> crate::Result<super::Truth> {
+    use super::memory::{compare_column, equal_column};
+    use std::cmp::Ordering;
+    match operator {
+        Operator::Eq => equal_column::<E, F>(model, field, value),
+        Operator::Ne => equal_column::<E, F>(model, field, value).map(super::Truth::not),
+        Operator::Gt => compare_column::<E, F>(model, field, value, |o| o == Ordering::Greater),
+        Operator::Ge => compare_column::<E, F>(model, field, value, |o| o != Ordering::Less),
+        Operator::Lt => compare_column::<E, F>(model, field, value, |o| o == Ordering::Less),
+        Operator::Le => compare_column::<E, F>(model, field, value, |o| o != Ordering::Greater),
+    }
+}

@@ -135,11 +135,19 @@ impl<E: EntityTrait> Predicate<E> for ExistsFilter<E> {
     fn condition(&self, backend: DbBackend) -> Condition {
         Expr::exists(self.related.select(backend)).into()
     }
+
+    fn test(&self, _model: &E::Model) -> crate::Result<super::Truth> {
+        Err(super::memory::unsupported::<Self>(RELATED))
+    }
 }
 
 impl<E: EntityTrait> Filter<E> for ExistsFilter<E> {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.and_where(self.condition(query.backend()));
+    }
+
+    fn apply_in_memory(&self, _query: &mut super::MemoryQuery<E>) -> crate::Result<()> {
+        Err(super::memory::unsupported::<Self>(RELATED))
     }
 }
 
@@ -236,11 +244,19 @@ impl<E: EntityTrait> Predicate<E> for NotExistsFilter<E> {
     fn condition(&self, backend: DbBackend) -> Condition {
         Expr::not_exists(self.related.select(backend)).into()
     }
+
+    fn test(&self, _model: &E::Model) -> crate::Result<super::Truth> {
+        Err(super::memory::unsupported::<Self>(RELATED))
+    }
 }
 
 impl<E: EntityTrait> Filter<E> for NotExistsFilter<E> {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.and_where(self.condition(query.backend()));
+    }
+
+    fn apply_in_memory(&self, _query: &mut super::MemoryQuery<E>) -> crate::Result<()> {
+        Err(super::memory::unsupported::<Self>(RELATED))
     }
 }
 
@@ -304,3 +320,6 @@ impl<R: EntityTrait> RelatedCondition for Erased<R> {
         self.0.condition(backend)
     }
 }
+
+/// Why the exists filters are not evaluated in memory.
+const RELATED: &str = "EXISTS reads a related table, which an in-memory repository does not have: use SQLite in memory for it";

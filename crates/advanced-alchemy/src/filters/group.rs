@@ -187,10 +187,44 @@ impl<E: EntityTrait> Predicate<E> for FilterGroup<E> {
             combined
         }
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        use super::Truth;
+        // the members that are a condition at all, as `condition` keeps them
+        let members: Vec<&dyn Predicate<E>> = self
+            .filters
+            .iter()
+            .map(|f| f.as_ref())
+            .filter(|f| !super::memory::is_no_condition(*f))
+            .collect();
+        if members.is_empty() && !self.filters.is_empty() {
+            return Ok(Truth::Yes);
+        }
+        let mut combined = match self.logic {
+            Logic::And => Truth::Yes,
+            Logic::Or => Truth::No,
+        };
+        for member in members {
+            let one = member.test(model)?;
+            combined = match self.logic {
+                Logic::And => combined.and(one),
+                Logic::Or => combined.or(one),
+            };
+        }
+        Ok(if self.negated {
+            combined.not()
+        } else {
+            combined
+        })
+    }
 }
 
 impl<E: EntityTrait> Filter<E> for FilterGroup<E> {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.and_where(self.condition(query.backend()));
+    }
+
+    fn apply_in_memory(&self, query: &mut super::MemoryQuery<E>) -> crate::Result<()> {
+        query.retain(self)
     }
 }

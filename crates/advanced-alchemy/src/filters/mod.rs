@@ -62,6 +62,7 @@ mod collection;
 mod compare;
 mod exists;
 mod group;
+mod memory;
 mod order;
 pub mod params;
 mod range;
@@ -72,6 +73,8 @@ pub use collection::{CollectionFilter, NotInCollectionFilter};
 pub use compare::{BooleanFilter, ComparisonFilter, NotNullFilter, NullFilter, Operator};
 pub use exists::{ExistsFilter, NotExistsFilter};
 pub use group::{FilterGroup, Logic};
+pub use memory::{MemoryQuery, Truth};
+pub(crate) use memory::{is_null as memory_is_null, norm_key as memory_norm};
 pub use order::{LimitOffset, NullsOrder, OrderBy, SortOrder};
 pub use params::MultiFilter;
 pub use range::{BeforeAfter, OnBeforeAfter};
@@ -337,6 +340,17 @@ impl<E: EntityTrait> FilterQuery<E> {
 pub trait Filter<E: EntityTrait>: Send + Sync + fmt::Debug {
     /// Adds this filter to `query`.
     fn apply(&self, query: &mut FilterQuery<E>);
+
+    /// Adds this filter to an in-memory read (see [`MemoryQuery`]). Every filter of this
+    /// module has one, except [`ExistsFilter`]/[`NotExistsFilter`]; the default, which raw
+    /// SeaORM conditions and your own filter types get, is
+    /// [`Error::UnsupportedFilter`](crate::Error::UnsupportedFilter).
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        let _ = query;
+        Err(memory::unsupported::<Self>(
+            "it has no in-memory form (implement `Filter::apply_in_memory` for it)",
+        ))
+    }
 }
 
 /// A filter that is only a condition: it can be negated, grouped and nested in a
@@ -356,6 +370,16 @@ pub trait Filter<E: EntityTrait>: Send + Sync + fmt::Debug {
 pub trait Predicate<E: EntityTrait>: Send + Sync + fmt::Debug {
     /// The condition this predicate stands for on `backend`.
     fn condition(&self, backend: DbBackend) -> Condition;
+
+    /// What the condition says about one model, in SQL's three-valued logic (see
+    /// [`MemoryQuery`]). The default is
+    /// [`Error::UnsupportedFilter`](crate::Error::UnsupportedFilter).
+    fn test(&self, model: &E::Model) -> crate::Result<Truth> {
+        let _ = model;
+        Err(memory::unsupported::<Self>(
+            "it has no in-memory form (implement `Predicate::test` for it)",
+        ))
+    }
 }
 
 /// Implements [`Filter`] for predicate types (their condition is `AND`ed in).
@@ -371,15 +395,27 @@ macro_rules! filter_via_predicate {
                 let condition = $crate::filters::Predicate::condition(self, query.backend());
                 query.and_where(condition);
             }
+
+            fn apply_in_memory(&self, query: &mut $crate::filters::MemoryQuery<E>) -> $crate::Result<()> {
+                query.retain(self)
+            }
         }
     )*};
 }
 #[allow(unused_imports)]
 pub(crate) use filter_via_predicate;
 
+/// Why a raw SeaORM condition is not evaluated in memory.
+const RAW_SQL: &str = "a SeaORM condition is SQL, which memory does not run: use the filter \
+    types of `advanced_alchemy::filters`, or SQLite in memory";
+
 impl<E: EntityTrait> Predicate<E> for Condition {
     fn condition(&self, _backend: DbBackend) -> Condition {
         self.clone()
+    }
+
+    fn test(&self, _model: &E::Model) -> crate::Result<Truth> {
+        Err(memory::unsupported::<Self>(RAW_SQL))
     }
 }
 
@@ -387,11 +423,19 @@ impl<E: EntityTrait> Filter<E> for Condition {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.and_where(self.clone());
     }
+
+    fn apply_in_memory(&self, _query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        Err(memory::unsupported::<Self>(RAW_SQL))
+    }
 }
 
 impl<E: EntityTrait> Predicate<E> for Expr {
     fn condition(&self, _backend: DbBackend) -> Condition {
         Condition::all().add(self.clone())
+    }
+
+    fn test(&self, _model: &E::Model) -> crate::Result<Truth> {
+        Err(memory::unsupported::<Self>(RAW_SQL))
     }
 }
 
@@ -399,11 +443,19 @@ impl<E: EntityTrait> Filter<E> for Expr {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.and_where(self.clone());
     }
+
+    fn apply_in_memory(&self, _query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        Err(memory::unsupported::<Self>(RAW_SQL))
+    }
 }
 
 impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for Box<P> {
     fn condition(&self, backend: DbBackend) -> Condition {
         (**self).condition(backend)
+    }
+
+    fn test(&self, model: &E::Model) -> crate::Result<Truth> {
+        (**self).test(model)
     }
 }
 
@@ -411,17 +463,29 @@ impl<E: EntityTrait, P: Predicate<E> + ?Sized> Predicate<E> for &P {
     fn condition(&self, backend: DbBackend) -> Condition {
         (**self).condition(backend)
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<Truth> {
+        (**self).test(model)
+    }
 }
 
 impl<E: EntityTrait, F: Filter<E> + ?Sized> Filter<E> for &F {
     fn apply(&self, query: &mut FilterQuery<E>) {
         (**self).apply(query)
     }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        (**self).apply_in_memory(query)
+    }
 }
 
 impl<E: EntityTrait, F: Filter<E> + ?Sized> Filter<E> for Box<F> {
     fn apply(&self, query: &mut FilterQuery<E>) {
         (**self).apply(query)
+    }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        (**self).apply_in_memory(query)
     }
 }
 
@@ -431,17 +495,29 @@ impl<E: EntityTrait, F: Filter<E>> Filter<E> for [F] {
             filter.apply(query);
         }
     }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        self.iter().try_for_each(|f| f.apply_in_memory(query))
+    }
 }
 
 impl<E: EntityTrait, F: Filter<E>, const N: usize> Filter<E> for [F; N] {
     fn apply(&self, query: &mut FilterQuery<E>) {
         self.as_slice().apply(query)
     }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        self.as_slice().apply_in_memory(query)
+    }
 }
 
 impl<E: EntityTrait, F: Filter<E>> Filter<E> for Vec<F> {
     fn apply(&self, query: &mut FilterQuery<E>) {
         self.as_slice().apply(query)
+    }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        self.as_slice().apply_in_memory(query)
     }
 }
 
@@ -451,10 +527,21 @@ impl<E: EntityTrait, F: Filter<E>> Filter<E> for Option<F> {
             filter.apply(query);
         }
     }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        match self {
+            Some(filter) => filter.apply_in_memory(query),
+            None => Ok(()),
+        }
+    }
 }
 
 impl<E: EntityTrait> Filter<E> for () {
     fn apply(&self, _query: &mut FilterQuery<E>) {}
+
+    fn apply_in_memory(&self, _query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        Ok(())
+    }
 }
 
 macro_rules! tuple_filters {
@@ -464,6 +551,13 @@ macro_rules! tuple_filters {
             fn apply(&self, query: &mut FilterQuery<E>) {
                 let ($($name,)+) = self;
                 $($name.apply(query);)+
+            }
+
+            #[allow(non_snake_case)]
+            fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+                let ($($name,)+) = self;
+                $($name.apply_in_memory(query)?;)+
+                Ok(())
             }
         }
     };
@@ -494,5 +588,10 @@ pub struct IncludeDeleted;
 impl<E: EntityTrait> Filter<E> for IncludeDeleted {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.include_deleted();
+    }
+
+    fn apply_in_memory(&self, query: &mut MemoryQuery<E>) -> crate::Result<()> {
+        query.include_deleted();
+        Ok(())
     }
 }

@@ -150,6 +150,15 @@ impl<E: EntityTrait> Filter<E> for OrderBy<E::Column> {
             self.nulls.map(Into::into),
         );
     }
+
+    fn apply_in_memory(&self, query: &mut super::MemoryQuery<E>) -> crate::Result<()> {
+        query.order_by(
+            self.field,
+            self.sort_order.into(),
+            self.nulls.map(Into::into),
+        );
+        Ok(())
+    }
 }
 
 /// `LIMIT limit OFFSET offset`: the Python library's `LimitOffset`.
@@ -186,5 +195,10 @@ impl LimitOffset {
 impl<E: EntityTrait> Filter<E> for LimitOffset {
     fn apply(&self, query: &mut FilterQuery<E>) {
         query.limit_offset(self.limit, self.offset);
+    }
+
+    fn apply_in_memory(&self, query: &mut super::MemoryQuery<E>) -> crate::Result<()> {
+        query.limit_offset(self.limit, self.offset);
+        Ok(())
     }
 }

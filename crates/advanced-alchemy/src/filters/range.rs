@@ -89,6 +89,15 @@ where
             (Operator::Gt, &self.after),
         )
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        test_bounds::<E, Self, V>(
+            model,
+            self.field,
+            (Operator::Lt, &self.before),
+            (Operator::Gt, &self.after),
+        )
+    }
 }
 
 /// `field <= on_or_before AND field >= on_or_after`, either bound optional: the
@@ -159,6 +168,15 @@ where
             (Operator::Ge, &self.on_or_after),
         )
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        test_bounds::<E, Self, V>(
+            model,
+            self.field,
+            (Operator::Le, &self.on_or_before),
+            (Operator::Ge, &self.on_or_after),
+        )
+    }
 }
 
 filter_with_values!(BeforeAfter, OnBeforeAfter);
@@ -174,4 +192,21 @@ fn bounds<C: ColumnTrait, V: Into<Value> + Clone>(
         .into_iter()
         .filter_map(|(op, bound)| bound.clone().map(|v| compare(backend, field, op, v.into())))
         .fold(Condition::all(), Condition::add)
+}
+
+/// [`bounds`] for one model, in memory.
+fn test_bounds<E: EntityTrait, F: ?Sized, V: Into<Value> + Clone>(
+    model: &E::Model,
+    field: E::Column,
+    upper: (Operator, &Option<V>),
+    lower: (Operator, &Option<V>),
+) -> crate::Result<super::Truth> {
+    let mut answer = super::Truth::Yes;
+    for (op, bound) in [upper, lower] {
+        if let Some(v) = bound {
+            let one = super::compare::test_compare::<E, F>(model, field, op, v.clone().into())?;
+            answer = answer.and(one);
+        }
+    }
+    Ok(answer)
 }

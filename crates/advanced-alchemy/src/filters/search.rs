@@ -170,6 +170,16 @@ impl<E: EntityTrait> Predicate<E> for SearchFilter<E::Column> {
             ))
         })
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        let mut answer = super::Truth::No;
+        for field in &self.fields {
+            let one =
+                test_match::<E, Self>(model, *field, &self.value, self.mode, self.ignore_case)?;
+            answer = answer.or(one);
+        }
+        Ok(answer)
+    }
 }
 
 /// Rows where none of `fields` contains `value`: the Python library's
@@ -283,6 +293,16 @@ impl<E: EntityTrait> Predicate<E> for NotInSearchFilter<E::Column> {
             all.add(matches(backend, *field, &self.value, self.mode, self.ignore_case).not())
         })
     }
+
+    fn test(&self, model: &E::Model) -> crate::Result<super::Truth> {
+        let mut answer = super::Truth::Yes;
+        for field in &self.fields {
+            let one =
+                test_match::<E, Self>(model, *field, &self.value, self.mode, self.ignore_case)?;
+            answer = answer.and(one.not());
+        }
+        Ok(answer)
+    }
 }
 
 filter_via_predicate!(SearchFilter, NotInSearchFilter);
@@ -298,4 +318,36 @@ pub(crate) fn matches<C: ColumnTrait>(
     // enum columns are compared as their text
     let target = field.select_as(Expr::col(field.as_column_ref()));
     text_match(backend, target, value, mode, ignore_case)
+}
+
+/// [`matches`] for one model, in memory: literal text, Unicode case folding.
+fn test_match<E: EntityTrait, F: ?Sized>(
+    model: &E::Model,
+    field: E::Column,
+    value: &str,
+    mode: MatchMode,
+    ignore_case: bool,
+) -> crate::Result<super::Truth> {
+    use super::memory::{Norm, norm, unsupported};
+    let text = match norm(sea_orm::ModelTrait::get(model, field)) {
+        Norm::Null => return Ok(super::Truth::Unknown),
+        Norm::Text(text) => text,
+        _ => {
+            return Err(unsupported::<F>(format!(
+                "search on `{}`, which does not hold text",
+                sea_orm::IdenStatic::as_str(&field)
+            )));
+        }
+    };
+    let (text, value) = if ignore_case {
+        (text.to_lowercase(), value.to_lowercase())
+    } else {
+        (text, value.to_owned())
+    };
+    let found = match mode {
+        MatchMode::Contains => text.contains(&value),
+        MatchMode::StartsWith => text.starts_with(&value),
+        MatchMode::EndsWith => text.ends_with(&value),
+    };
+    Ok(super::Truth::from_bool(found))
 }

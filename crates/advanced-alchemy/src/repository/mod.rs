@@ -40,12 +40,14 @@
 //! * upserts (`upsert`, `upsert_many`): `upsert.rs`; `get_or_upsert`, `get_and_update`:
 //!   `get_or_upsert.rs`;
 //! * soft delete ([`restore`](Repository::restore), hard deletes): `delete.rs`;
-//! * [`SlugRepository`] and [`QueryRepository`]; errors and [`ErrorMessages`].
+//! * [`SlugRepository`] and [`QueryRepository`]; errors and [`ErrorMessages`];
+//! * [`memory::MemoryRepository`]: the same methods on models in memory, for unit tests.
 //!
 //! Filters are in [`filters`](crate::filters); pages in [`pagination`](crate::pagination).
 
 mod delete;
 mod errors;
+pub mod memory;
 mod pages;
 mod query;
 mod slug;

@@ -177,6 +177,16 @@ impl<E: EntityTrait> Filter<E> for ParsedFilters<E> {
         }
         self.page.apply(query);
     }
+
+    fn apply_in_memory(&self, query: &mut crate::filters::MemoryQuery<E>) -> Result<()> {
+        if !self.group.filters.is_empty() {
+            query.retain(&self.group)?;
+        }
+        for order in &self.order {
+            order.apply_in_memory(query)?;
+        }
+        self.page.apply_in_memory(query)
+    }
 }
 
 /// Counts filter terms against the schema's cap.
