@@ -348,3 +348,13 @@ pub(crate) fn exceeds_limits(memory_cost: u32, time_cost: u32) -> Option<&'stati
         None
     }
 }
+
+impl super::HashingBackend for Argon2Hasher {
+    fn hash_password(&self, password: &[u8]) -> Result<PasswordHash> {
+        PasswordHash::hash_argon2(password, self)
+    }
+
+    fn needs_rehash(&self, stored: &PasswordHash) -> bool {
+        stored.needs_argon2_rehash(self)
+    }
+}

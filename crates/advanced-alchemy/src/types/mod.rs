@@ -7,6 +7,8 @@
 //! * [`PasswordHash`]: an Argon2 password hash, stored as its PHC string in a
 //!   `VARCHAR(255)` column like the Python library's `PasswordHash(backend=Argon2Hasher())`,
 //!   and read by the same Python code; [`Argon2Hasher`] holds the cost parameters.
+//!   [`BcryptHasher`] writes bcrypt (`$2b$…`) instead, as Python's passlib and pwdlib
+//!   backends do; [`PasswordHash::verify`] reads either ([`HashingBackend`]).
 //! * [`encrypted`]: [`EncryptedString`] and [`EncryptedText`], encrypted on the client
 //!   with a [`Keyring`] (Fernet or pgcrypto, compatible with Python's Advanced Alchemy,
 //!   or XChaCha20-Poly1305), with key rotation, at runtime through a [`KeyringCell`].
@@ -32,19 +34,27 @@
 //! ```
 
 mod argon2_hasher;
+mod bcrypt_hasher;
 pub mod datetime;
 pub mod encrypted;
 pub mod file_object;
 mod guid;
+mod hashing;
 mod json;
 mod password_hash;
+pub mod totp;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
+pub use bcrypt_hasher::BcryptHasher;
 pub use datetime::DateTimeUTC;
 pub use encrypted::{
     EncryptedString, EncryptedText, EncryptionError, EncryptionKey, Keyring, KeyringCell,
 };
 pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, storages};
 pub use guid::GUID;
+pub use hashing::HashingBackend;
 pub use json::{JsonB, to_python_json};
 pub use password_hash::PasswordHash;
+pub use totp::{
+    PythonTotp, TOTPSecret, TotpAlgorithm, TotpConfig, TotpReplayGuard, generate_totp_secret,
+};

@@ -1,7 +1,7 @@
-//! [`PasswordHash`]: an Argon2 PHC string in a column.
+//! [`PasswordHash`]: an Argon2 PHC string (or a bcrypt string) in a column.
 
 use super::argon2_hasher::{CURRENT_VERSION, exceeds_limits};
-use super::{Argon2Hasher, Argon2Variant};
+use super::{Argon2Hasher, Argon2Variant, HashingBackend, bcrypt_hasher};
 use crate::error::{Error, Result};
 use argon2::password_hash::phc;
 use argon2::{Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
@@ -124,7 +124,17 @@ impl PasswordHash {
     /// assert_ne!(hashed, PasswordHash::hash("hunter2", &hasher)?);
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn hash(password: impl AsRef<[u8]>, hasher: &Argon2Hasher) -> Result<Self> {
+    pub fn hash(password: impl AsRef<[u8]>, hasher: &impl HashingBackend) -> Result<Self> {
+        hasher.hash_password(password.as_ref())
+    }
+
+    /// A string made by one of this crate's hashers.
+    pub(crate) fn from_trusted(hash: String) -> Self {
+        Self(hash)
+    }
+
+    /// The argon2 hash of `password` with `hasher`'s parameters.
+    pub(crate) fn hash_argon2(password: &[u8], hasher: &Argon2Hasher) -> Result<Self> {
         let params = hasher.params()?;
         let mut salt = [0u8; Argon2Hasher::MAX_SALT_LEN];
         let salt = &mut salt[..hasher.salt_len];
@@ -132,7 +142,7 @@ impl PasswordHash {
             Error::PasswordHashing(format!("no random salt from the operating system: {e}"))
         })?;
         let hashed = Argon2::new(hasher.variant.algorithm(), Version::V0x13, params)
-            .hash_password_with_salt(password.as_ref(), salt)
+            .hash_password_with_salt(password, salt)
             .map_err(|e| Error::PasswordHashing(format!("Argon2: {e}")))?;
         Ok(Self(hashed.to_string()))
     }
@@ -154,16 +164,32 @@ impl PasswordHash {
     ///
     /// let err = PasswordHash::parse("hunter2").unwrap_err();
     /// assert!(!err.to_string().contains("hunter2"), "{err}");
-    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW").is_err());
+    /// // bcrypt, as passlib and pwdlib store it
+    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW").is_ok());
+    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2O").is_err());
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
     pub fn parse(phc: &str) -> Result<Self> {
+        if bcrypt_hasher::parse(phc).is_some() {
+            return Ok(Self(phc.to_owned()));
+        }
         match Parsed::new(phc) {
             Ok(_) => Ok(Self(phc.to_owned())),
             Err(reason) => Err(Error::InvalidRequest(format!(
-                "not a usable Argon2 PHC string ($argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>): {reason}"
+                "not a usable Argon2 PHC string ($argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>) \
+                 nor a bcrypt string ($2b$<cost>$…): {reason}"
             ))),
         }
+    }
+
+    /// Whether [`verify`](Self::verify) can use the stored string at all.
+    pub(crate) fn is_usable(&self) -> bool {
+        bcrypt_hasher::parse(&self.0).is_some() || Parsed::new(&self.0).is_ok()
+    }
+
+    /// The version (`2a`, `2b`, `2y`) and cost of a bcrypt hash.
+    pub(crate) fn bcrypt_cost(&self) -> Option<(&str, u32)> {
+        bcrypt_hasher::parse(&self.0)
     }
 
     /// Whether `password` is the one this hash was made from, in constant time (the
@@ -184,6 +210,9 @@ impl PasswordHash {
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
     pub fn verify(&self, password: impl AsRef<[u8]>) -> bool {
+        if self.0.starts_with("$2") {
+            return bcrypt_hasher::verify(&self.0, password.as_ref());
+        }
         match Parsed::new(&self.0) {
             Ok(parsed) => Argon2::default()
                 .verify_password(password.as_ref(), &parsed.phc)
@@ -210,9 +239,15 @@ impl PasswordHash {
     /// assert!(hashed.needs_rehash(&Argon2Hasher::default()));
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn needs_rehash(&self, hasher: &Argon2Hasher) -> bool {
+    pub fn needs_rehash(&self, hasher: &impl HashingBackend) -> bool {
+        hasher.needs_rehash(self)
+    }
+
+    /// argon2-cffi's `check_needs_rehash`, and `true` for a usable hash of another
+    /// scheme (bcrypt).
+    pub(crate) fn needs_argon2_rehash(&self, hasher: &Argon2Hasher) -> bool {
         let Ok(parsed) = Parsed::new(&self.0) else {
-            return false;
+            return self.is_usable();
         };
         parsed.variant != hasher.variant
             || parsed.version != CURRENT_VERSION
@@ -248,7 +283,7 @@ impl PasswordHash {
     pub fn verify_and_update(
         &self,
         password: impl AsRef<[u8]>,
-        hasher: &Argon2Hasher,
+        hasher: &impl HashingBackend,
     ) -> Result<(bool, Option<PasswordHash>)> {
         let password = password.as_ref();
         if !self.verify(password) {
@@ -306,7 +341,11 @@ impl PasswordHash {
 impl fmt::Debug for PasswordHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // never the string itself: it is a secret, or may be a password stored in clear
-        let variant = self.variant().map_or("not argon2", Argon2Variant::as_str);
+        let variant = match self.variant() {
+            Some(variant) => variant.as_str(),
+            None if self.bcrypt_cost().is_some() => "bcrypt",
+            None => "not argon2",
+        };
         write!(f, "PasswordHash({variant}, ..)")
     }
 }
@@ -404,7 +443,9 @@ mod tests {
             "$argon2id$v=19$m=64,t=1,p=1$!!!$aGFzaGhhc2hoYXNo",
             "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo$extra",
             "$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E",
-            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUWx",
+            "$2b$3$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "$2c$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
             "pbkdf2_sha256$870000$salt$hash",
             "$argon2id$v=19$m=65536,t=3,p=4$ünïcödé$ünïcödé",
             "\0\0\0",
