@@ -21,6 +21,7 @@ mod relations;
 mod repository;
 mod schema;
 mod session;
+mod types_auth;
 mod types_datetime;
 mod types_encrypted;
 mod types_file;

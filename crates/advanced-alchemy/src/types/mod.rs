@@ -41,8 +41,10 @@ pub mod file_object;
 mod guid;
 mod hashing;
 mod json;
+pub mod one_time_code;
 mod password_hash;
 pub mod totp;
+pub mod vector;
 
 pub use argon2_hasher::{Argon2Hasher, Argon2Variant};
 pub use bcrypt_hasher::BcryptHasher;
@@ -54,7 +56,11 @@ pub use file_object::{FileObject, FileObjectList, FileUpload, StorageBackend, st
 pub use guid::GUID;
 pub use hashing::HashingBackend;
 pub use json::{JsonB, to_python_json};
+pub use one_time_code::{
+    OneTimeCode, OneTimeCodePolicy, PythonOneTimeCode, generate_one_time_code,
+};
 pub use password_hash::PasswordHash;
 pub use totp::{
     PythonTotp, TOTPSecret, TotpAlgorithm, TotpConfig, TotpReplayGuard, generate_totp_secret,
 };
+pub use vector::{Vector, VectorDistance, VectorMetric, VectorWithin};

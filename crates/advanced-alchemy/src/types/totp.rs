@@ -79,8 +79,8 @@ use sea_orm::sea_query::{
     ArrayType, ColumnType, Condition, Nullable, Query, ValueType, ValueTypeErr,
 };
 use sea_orm::{
-    ActiveValue, ColIdx, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, ModelTrait,
-    PrimaryKeyToColumn, QueryResult, TryGetError, TryGetable, Value,
+    ActiveValue, ColIdx, ColumnTrait, ConnectionTrait, EntityName, EntityTrait, Iterable,
+    ModelTrait, PrimaryKeyToColumn, QueryResult, TryGetError, TryGetable, Value,
 };
 use std::fmt;
 use std::marker::PhantomData;
@@ -549,14 +549,20 @@ impl<K: EncryptionKey, C: TotpConfig> TryGetable for TOTPSecret<K, C> {
 /// The model passed in is not changed (its `last_step` field keeps the value read); the
 /// row is. See [the module](self) for an example.
 #[derive(Debug, Clone, Copy)]
-pub struct TotpReplayGuard<E: EntityTrait> {
-    last_step: E::Column,
+pub struct TotpReplayGuard<C> {
+    last_step: C,
 }
 
-impl<E: EntityTrait> TotpReplayGuard<E> {
+type ModelOf<C> = <<C as ColumnTrait>::EntityName as EntityTrait>::Model;
+
+impl<C> TotpReplayGuard<C>
+where
+    C: ColumnTrait,
+    C::EntityName: EntityTrait<Column = C>,
+{
     /// A guard keeping the last accepted step in `last_step` (a nullable `BIGINT`,
     /// `Option<i64>` in the model).
-    pub fn new(last_step: E::Column) -> Self {
+    pub fn new(last_step: C) -> Self {
         Self { last_step }
     }
 
@@ -565,29 +571,29 @@ impl<E: EntityTrait> TotpReplayGuard<E> {
     /// `model`; if so, the row records it and later calls refuse it.
     ///
     /// Errors: a database error from the `UPDATE`.
-    pub async fn verify<Db, K, C>(
+    pub async fn verify<Db, K, P>(
         &self,
         db: &Db,
-        model: &E::Model,
-        secret: &TOTPSecret<K, C>,
+        model: &ModelOf<C>,
+        secret: &TOTPSecret<K, P>,
         code: &str,
         valid_window: u16,
     ) -> Result<bool>
     where
         Db: ConnectionTrait,
         K: EncryptionKey,
-        C: TotpConfig,
+        P: TotpConfig,
     {
         self.verify_at(db, model, secret, code, valid_window, unix_now())
             .await
     }
 
     /// [`verify`](Self::verify) at `unix_time`.
-    pub async fn verify_at<Db, K, C>(
+    pub async fn verify_at<Db, K, P>(
         &self,
         db: &Db,
-        model: &E::Model,
-        secret: &TOTPSecret<K, C>,
+        model: &ModelOf<C>,
+        secret: &TOTPSecret<K, P>,
         code: &str,
         valid_window: u16,
         unix_time: u64,
@@ -595,7 +601,7 @@ impl<E: EntityTrait> TotpReplayGuard<E> {
     where
         Db: ConnectionTrait,
         K: EncryptionKey,
-        C: TotpConfig,
+        P: TotpConfig,
     {
         let Some(step) = secret.matching_step(code, valid_window, unix_time) else {
             return Ok(false);
@@ -604,14 +610,14 @@ impl<E: EntityTrait> TotpReplayGuard<E> {
             .map_err(|_| Error::InvalidRequest("TOTP time step out of range".to_owned()))?;
         let mut update = Query::update();
         update
-            .table(E::default().table_ref())
+            .table(C::EntityName::default().table_ref())
             .value(self.last_step, step)
             .cond_where(
                 Condition::any()
                     .add(self.last_step.is_null())
                     .add(self.last_step.lt(step)),
             );
-        for key in E::PrimaryKey::iter() {
+        for key in <C::EntityName as EntityTrait>::PrimaryKey::iter() {
             let column = key.into_column();
             update.and_where(column.eq(model.get(column)));
         }
