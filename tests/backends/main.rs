@@ -30,5 +30,6 @@ mod types_json;
 mod types_keyring_swap;
 mod types_password;
 mod types_pgcrypto;
+mod types_vector;
 mod unique;
 mod upsert;
