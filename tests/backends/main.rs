@@ -13,6 +13,7 @@ mod bases;
 mod bulk;
 mod crosslang;
 mod crosslang_pgcrypto;
+mod crosslang_types;
 mod errors;
 mod filter_props;
 mod filters;
