@@ -31,6 +31,7 @@ mod types_json;
 mod types_keyring_swap;
 mod types_password;
 mod types_pgcrypto;
+mod types_plain;
 mod types_vector;
 mod unique;
 mod upsert;

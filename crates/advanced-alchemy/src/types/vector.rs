@@ -73,7 +73,7 @@ use sea_orm::{
 };
 use std::sync::Arc;
 
-/// The name PostgreSQL's query builder casts a bound vector to (`CAST($1 AS "vector")`);
+/// The name PostgreSQL's query builder casts a bound vector to (`$1::"vector"`);
 /// elsewhere the same text is bound as a string.
 const VECTOR: &str = "vector";
 
@@ -330,7 +330,7 @@ impl VectorMetric {
 ///     .order_by_asc(near.expr(DbBackend::Postgres)?)
 ///     .build(DbBackend::Postgres)
 ///     .to_string();
-/// assert!(sql.ends_with(r#"ORDER BY "embedding" <-> CAST('[1.0, 0.0]' AS "vector") ASC"#), "{sql}");
+/// assert!(sql.ends_with(r#"ORDER BY "doc"."embedding" <-> '[1.0, 0.0]'::"vector" ASC"#), "{sql}");
 /// assert!(near.expr(DbBackend::MySql).is_err());
 /// # Ok::<(), advanced_alchemy::Error>(())
 /// ```
