@@ -22,7 +22,19 @@
 //!   column as Python's `StoredObject` stores it, content in an object store; uploads and
 //!   deletions follow the [`Session`](crate::Session)'s commit or rollback.
 //!
-//! More of the Python library's column types will follow here.
+//! * [`TOTPSecret`]: a TOTP secret stored encrypted, a code provider on read
+//!   (Python's `TOTPSecret`), with [`TotpReplayGuard`] accepting each code once.
+//! * [`OneTimeCode`]: a hashed, expiring, single-use code in a JSON column as Python
+//!   stores it; [`OneTimeCode::redeem_in`] redeems exactly once under concurrency.
+//! * [`Vector`]: pgvector's `vector(D)` on PostgreSQL, a JSON array elsewhere, with
+//!   [`VectorDistance`] filters and orderings.
+//!
+//! Python's `Bool`, `BigIntIdentity` and `MutableList` need no type here: SeaORM's
+//! `bool` and `i64` are stored as Python stores them (`BIGINT`, `INTEGER` on SQLite),
+//! and a [`JsonB<Vec<T>>`](JsonB) changed in place is saved by `Set` (SeaORM has no
+//! hidden change tracking to notify); for lists of files,
+//! [`FileObjectList::delete_removed_after_commit`] does what `MutableList`'s removed-item
+//! bookkeeping is for.
 //!
 //! ```
 //! use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
