@@ -20,8 +20,8 @@ use std::fmt;
 /// assigned to the column when it is saved, here the field only ever holds a hash: a
 /// plain `String` cannot become a `PasswordHash` by accident.
 ///
-/// Reading never fails on the column's content: a row holding something that is not an
-/// Argon2 hash (a legacy format, garbage) loads, [`verify`](Self::verify) is `false` for
+/// Reading never fails on the column's content: a row holding something that is neither
+/// an Argon2 nor a bcrypt hash (a legacy format, garbage) loads, [`verify`](Self::verify) is `false` for
 /// every password and [`needs_rehash`](Self::needs_rehash) is `false`, as in Python.
 ///
 /// `Debug` shows the variant only (`PasswordHash(argon2id, ..)`), so logging a model
@@ -196,8 +196,12 @@ impl PasswordHash {
     /// argon2 crate's comparison). The parameters come from the hash itself, so hashes
     /// made with other costs (older ones, Python's) verify too.
     ///
-    /// `false` on a wrong password and on anything that is not a usable Argon2 hash
-    /// (see [`parse`](Self::parse)); never a panic.
+    /// The scheme comes from the stored string too: a bcrypt hash (`$2a$`, `$2b$`,
+    /// `$2y$`, as passlib, pwdlib and [`BcryptHasher`](super::BcryptHasher) write it)
+    /// verifies with bcrypt, on the first 72 bytes of the password as Python's bcrypt 4.
+    ///
+    /// `false` on a wrong password and on anything that is not a usable Argon2 or bcrypt
+    /// hash (see [`parse`](Self::parse)); never a panic.
     ///
     /// ```
     /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
@@ -221,12 +225,15 @@ impl PasswordHash {
         }
     }
 
-    /// Whether this hash was made with other parameters than `hasher`'s (variant,
-    /// version, time, memory, parallelism, hash or salt length), so that it should be
-    /// replaced after the next successful [`verify`](Self::verify): argon2-cffi's
-    /// `check_needs_rehash`.
+    /// Whether this hash was made with another scheme or other parameters than
+    /// `hasher`'s, so that it should be replaced after the next successful
+    /// [`verify`](Self::verify). For an [`Argon2Hasher`]: argon2-cffi's
+    /// `check_needs_rehash` (variant, version, time, memory, parallelism, hash or salt
+    /// length), and `true` for a bcrypt hash; for a
+    /// [`BcryptHasher`](super::BcryptHasher): another cost, a `$2a$`/`$2y$` prefix, or an
+    /// argon2 hash.
     ///
-    /// `false` for anything that is not a usable Argon2 hash, as in Python: there is
+    /// `false` for anything that is no usable hash at all, as in Python: there is
     /// nothing to rehash from, and a login flow should not fail on it.
     ///
     /// ```
