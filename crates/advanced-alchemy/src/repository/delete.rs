@@ -299,7 +299,7 @@ where
     }
 
     async fn remove_where(&self, filter: impl Filter<E>, how: Removal) -> Result<Vec<E::Model>> {
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         let condition = query.condition().clone();
         let multi = self.backend() == DbBackend::MySql;
         atomic!(self, multi, |conn| self.remove_on(conn, condition, how))

@@ -84,7 +84,7 @@ where
         after: Option<&str>,
     ) -> Result<CursorPage<E::Model>> {
         keyset.validate()?;
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         let mut select = E::find()
             .filter(query.condition().clone())
             .filter(self.live_condition(&query));

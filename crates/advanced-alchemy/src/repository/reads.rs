@@ -93,7 +93,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn get_one_or_none(&self, filter: impl Filter<E>) -> Result<Option<E::Model>> {
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         let mut rows = query
             .order_select(self.scoped(&query))
             .limit(2)
@@ -124,7 +124,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn get_many(&self, filter: impl Filter<E>) -> Result<Vec<E::Model>> {
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         self.page_select(&query)
             .all(self.conn)
             .await
@@ -155,7 +155,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn get_many_and_count(&self, filter: impl Filter<E>) -> Result<(Vec<E::Model>, u64)> {
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         if self.count_mode == CountMode::Separate {
             let items = self
                 .page_select(&query)
@@ -205,7 +205,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn count(&self, filter: impl Filter<E>) -> Result<u64> {
-        self.count_query(&FilterQuery::of(self.backend(), &filter))
+        self.count_query(&FilterQuery::checked(self.backend(), &filter)?)
             .await
     }
 
@@ -226,7 +226,7 @@ where
     /// # Ok(()) }
     /// ```
     pub async fn exists(&self, filter: impl Filter<E>) -> Result<bool> {
-        let query = FilterQuery::of(self.backend(), &filter);
+        let query = FilterQuery::checked(self.backend(), &filter)?;
         let statement = self
             .scoped(&query)
             .select_only()

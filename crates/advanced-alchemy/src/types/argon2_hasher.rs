@@ -209,7 +209,7 @@ impl Argon2Hasher {
 
     /// Why a hash of `memory_cost` KiB over `time_cost` passes is outside this hasher's
     /// verify limits, if it is.
-    pub(super) fn refuses(&self, memory_cost: u32, time_cost: u32) -> Option<String> {
+    pub(super) fn refuses_costs(&self, memory_cost: u32, time_cost: u32) -> Option<String> {
         if let Some(limit) = exceeds_limits(memory_cost, time_cost) {
             return Some(limit.to_owned());
         }
@@ -450,5 +450,22 @@ pub(crate) fn exceeds_limits(memory_cost: u32, time_cost: u32) -> Option<&'stati
         Some("above PasswordHash::MAX_TOTAL_COST")
     } else {
         None
+    }
+}
+
+impl super::HashingBackend for Argon2Hasher {
+    fn hash_password(&self, password: &[u8]) -> Result<PasswordHash> {
+        PasswordHash::hash_argon2(password, self)
+    }
+
+    fn needs_rehash(&self, stored: &PasswordHash) -> bool {
+        stored.needs_argon2_rehash(self)
+    }
+
+    fn refuses(&self, stored: &PasswordHash) -> Option<String> {
+        match stored.argon2_costs() {
+            Some((memory_cost, time_cost)) => self.refuses_costs(memory_cost, time_cost),
+            None => super::hashing::default_refusal(stored),
+        }
     }
 }

@@ -1,7 +1,7 @@
-//! [`PasswordHash`]: an Argon2 PHC string in a column.
+//! [`PasswordHash`]: an Argon2 PHC string (or a bcrypt string) in a column.
 
 use super::argon2_hasher::{CURRENT_VERSION, exceeds_limits};
-use super::{Argon2Hasher, Argon2Variant};
+use super::{Argon2Hasher, Argon2Variant, HashingBackend, bcrypt_hasher};
 use crate::error::{Error, Result};
 use argon2::password_hash::phc;
 use argon2::{Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
@@ -20,8 +20,8 @@ use std::fmt;
 /// assigned to the column when it is saved, here the field only ever holds a hash: a
 /// plain `String` cannot become a `PasswordHash` by accident.
 ///
-/// Reading never fails on the column's content: a row holding something that is not an
-/// Argon2 hash (a legacy format, garbage) loads, [`verify`](Self::verify) is `false` for
+/// Reading never fails on the column's content: a row holding something that is neither
+/// an Argon2 nor a bcrypt hash (a legacy format, garbage) loads, [`verify`](Self::verify) is `false` for
 /// every password and [`needs_rehash`](Self::needs_rehash) is `false`, as in Python.
 ///
 /// `Debug` shows the variant only (`PasswordHash(argon2id, ..)`), so logging a model
@@ -124,7 +124,17 @@ impl PasswordHash {
     /// assert_ne!(hashed, PasswordHash::hash("hunter2", &hasher)?);
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn hash(password: impl AsRef<[u8]>, hasher: &Argon2Hasher) -> Result<Self> {
+    pub fn hash(password: impl AsRef<[u8]>, hasher: &impl HashingBackend) -> Result<Self> {
+        hasher.hash_password(password.as_ref())
+    }
+
+    /// A string made by one of this crate's hashers.
+    pub(crate) fn from_trusted(hash: String) -> Self {
+        Self(hash)
+    }
+
+    /// The argon2 hash of `password` with `hasher`'s parameters.
+    pub(crate) fn hash_argon2(password: &[u8], hasher: &Argon2Hasher) -> Result<Self> {
         let params = hasher.params()?;
         let mut salt = [0u8; Argon2Hasher::MAX_SALT_LEN];
         let salt = &mut salt[..hasher.salt_len];
@@ -132,7 +142,7 @@ impl PasswordHash {
             Error::PasswordHashing(format!("no random salt from the operating system: {e}"))
         })?;
         let hashed = Argon2::new(hasher.variant.algorithm(), Version::V0x13, params)
-            .hash_password_with_salt(password.as_ref(), salt)
+            .hash_password_with_salt(password, salt)
             .map_err(|e| Error::PasswordHashing(format!("Argon2: {e}")))?;
         Ok(Self(hashed.to_string()))
     }
@@ -154,16 +164,32 @@ impl PasswordHash {
     ///
     /// let err = PasswordHash::parse("hunter2").unwrap_err();
     /// assert!(!err.to_string().contains("hunter2"), "{err}");
-    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW").is_err());
+    /// // bcrypt, as passlib and pwdlib store it
+    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW").is_ok());
+    /// assert!(PasswordHash::parse("$2b$12$R9h/cIPz0gi.URNNX3kh2O").is_err());
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
     pub fn parse(phc: &str) -> Result<Self> {
+        if bcrypt_hasher::parse(phc).is_some() {
+            return Ok(Self(phc.to_owned()));
+        }
         match Parsed::new(phc) {
             Ok(_) => Ok(Self(phc.to_owned())),
             Err(reason) => Err(Error::InvalidRequest(format!(
-                "not a usable Argon2 PHC string ($argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>): {reason}"
+                "not a usable Argon2 PHC string ($argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>) \
+                 nor a bcrypt string ($2b$<cost>$…): {reason}"
             ))),
         }
+    }
+
+    /// Whether [`verify`](Self::verify) can use the stored string at all.
+    pub(crate) fn is_usable(&self) -> bool {
+        bcrypt_hasher::parse(&self.0).is_some() || Parsed::new(&self.0).is_ok()
+    }
+
+    /// The version (`2a`, `2b`, `2y`) and cost of a bcrypt hash.
+    pub(crate) fn bcrypt_cost(&self) -> Option<(&str, u32)> {
+        bcrypt_hasher::parse(&self.0)
     }
 
     /// Whether `password` is the one this hash was made from, in constant time (the
@@ -171,9 +197,13 @@ impl PasswordHash {
     /// [`verify_with`](Self::verify_with) with the default hasher. Use `verify_with` and
     /// your own hasher when you configured one.
     ///
-    /// `false` on a wrong password, on anything that is not a usable Argon2 hash (see
-    /// [`parse`](Self::parse)) and on a hash that asks for more than the limits (256 MiB,
-    /// 768 MiB × passes); never a panic.
+    /// The scheme comes from the stored string too: a bcrypt hash (`$2a$`, `$2b$`,
+    /// `$2y$`, as passlib, pwdlib and [`BcryptHasher`](super::BcryptHasher) write it)
+    /// verifies with bcrypt, on the first 72 bytes of the password as Python's bcrypt 4.
+    ///
+    /// `false` on a wrong password and on anything that is not a usable Argon2 or bcrypt
+    /// hash (see [`parse`](Self::parse)) and on a hash that asks for more than the default
+    /// limits (Argon2: 256 MiB, 768 MiB × passes; bcrypt: cost 14); never a panic.
     ///
     /// ```
     /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
@@ -191,9 +221,11 @@ impl PasswordHash {
 
     /// Whether `password` is the one this hash was made from, refusing (`false`, without
     /// hashing) a stored hash beyond `hasher`'s verify limits
-    /// ([`Argon2Hasher::with_verify_limits`]; by default 4 × its configured cost). The
-    /// other parameters come from the hash itself, so hashes made with other costs
-    /// within the limits (older ones, Python's) verify too.
+    /// ([`HashingBackend::refuses`]: for an [`Argon2Hasher`] by default 4 × its
+    /// configured cost, [`Argon2Hasher::with_verify_limits`]; for a
+    /// [`BcryptHasher`](super::BcryptHasher) 4 × its rounds). The scheme and the other
+    /// parameters come from the hash itself, so hashes made with other costs within the
+    /// limits (older ones, Python's, bcrypt rows beside argon2 ones) verify too.
     ///
     /// ```
     /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
@@ -205,19 +237,27 @@ impl PasswordHash {
     /// assert!(costlier.check_cost(&cheap).is_err());
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn verify_with(&self, password: impl AsRef<[u8]>, hasher: &Argon2Hasher) -> bool {
-        match Parsed::new(&self.0) {
-            Ok(parsed)
-                if hasher
-                    .refuses(parsed.memory_cost, parsed.time_cost)
-                    .is_none() =>
-            {
-                Argon2::default()
-                    .verify_password(password.as_ref(), &parsed.phc)
-                    .is_ok()
-            }
-            _ => false,
+    pub fn verify_with(&self, password: impl AsRef<[u8]>, hasher: &impl HashingBackend) -> bool {
+        if hasher.refuses(self).is_some() {
+            return false;
         }
+        if self.bcrypt_cost().is_some() {
+            return bcrypt_hasher::verify(&self.0, password.as_ref());
+        }
+        match Parsed::new(&self.0) {
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_ref(), &parsed.phc)
+                .is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// The Argon2 `(m, t)` costs of the stored hash, `None` when it is no usable Argon2
+    /// PHC string.
+    pub(crate) fn argon2_costs(&self) -> Option<(u32, u32)> {
+        Parsed::new(&self.0)
+            .ok()
+            .map(|parsed| (parsed.memory_cost, parsed.time_cost))
     }
 
     /// Whether [`verify_with`](Self::verify_with) would compute this hash under
@@ -235,11 +275,13 @@ impl PasswordHash {
     /// assert!(!slow.verify("anything"));
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn check_cost(&self, hasher: &Argon2Hasher) -> Result<()> {
-        let parsed = Parsed::new(&self.0).map_err(|reason| {
-            Error::InvalidRequest(format!("not a usable Argon2 hash: {reason}"))
-        })?;
-        match hasher.refuses(parsed.memory_cost, parsed.time_cost) {
+    pub fn check_cost(&self, hasher: &impl HashingBackend) -> Result<()> {
+        if !self.is_usable() {
+            return Err(Error::InvalidRequest(
+                "not a usable Argon2 or bcrypt hash".to_owned(),
+            ));
+        }
+        match hasher.refuses(self) {
             Some(reason) => Err(Error::InvalidRequest(format!(
                 "the stored hash is beyond the verify limits: {reason}"
             ))),
@@ -247,12 +289,15 @@ impl PasswordHash {
         }
     }
 
-    /// Whether this hash was made with other parameters than `hasher`'s (variant,
-    /// version, time, memory, parallelism, hash or salt length), so that it should be
-    /// replaced after the next successful [`verify`](Self::verify): argon2-cffi's
-    /// `check_needs_rehash`.
+    /// Whether this hash was made with another scheme or other parameters than
+    /// `hasher`'s, so that it should be replaced after the next successful
+    /// [`verify`](Self::verify). For an [`Argon2Hasher`]: argon2-cffi's
+    /// `check_needs_rehash` (variant, version, time, memory, parallelism, hash or salt
+    /// length), and `true` for a bcrypt hash; for a
+    /// [`BcryptHasher`](super::BcryptHasher): another cost, a `$2a$`/`$2y$` prefix, or an
+    /// argon2 hash.
     ///
-    /// `false` for anything that is not a usable Argon2 hash, as in Python: there is
+    /// `false` for anything that is no usable hash at all, as in Python: there is
     /// nothing to rehash from, and a login flow should not fail on it.
     ///
     /// ```
@@ -265,9 +310,15 @@ impl PasswordHash {
     /// assert!(hashed.needs_rehash(&Argon2Hasher::default()));
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
-    pub fn needs_rehash(&self, hasher: &Argon2Hasher) -> bool {
+    pub fn needs_rehash(&self, hasher: &impl HashingBackend) -> bool {
+        hasher.needs_rehash(self)
+    }
+
+    /// argon2-cffi's `check_needs_rehash`, and `true` for a usable hash of another
+    /// scheme (bcrypt).
+    pub(crate) fn needs_argon2_rehash(&self, hasher: &Argon2Hasher) -> bool {
         let Ok(parsed) = Parsed::new(&self.0) else {
-            return false;
+            return self.is_usable();
         };
         parsed.variant != hasher.variant
             || parsed.version != CURRENT_VERSION
@@ -303,7 +354,7 @@ impl PasswordHash {
     pub fn verify_and_update(
         &self,
         password: impl AsRef<[u8]>,
-        hasher: &Argon2Hasher,
+        hasher: &impl HashingBackend,
     ) -> Result<(bool, Option<PasswordHash>)> {
         let password = password.as_ref();
         if !self.verify_with(password, hasher) {
@@ -361,7 +412,11 @@ impl PasswordHash {
 impl fmt::Debug for PasswordHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // never the string itself: it is a secret, or may be a password stored in clear
-        let variant = self.variant().map_or("not argon2", Argon2Variant::as_str);
+        let variant = match self.variant() {
+            Some(variant) => variant.as_str(),
+            None if self.bcrypt_cost().is_some() => "bcrypt",
+            None => "not argon2",
+        };
         write!(f, "PasswordHash({variant}, ..)")
     }
 }
@@ -459,7 +514,9 @@ mod tests {
             "$argon2id$v=19$m=64,t=1,p=1$!!!$aGFzaGhhc2hoYXNo",
             "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo$extra",
             "$scrypt$ln=16,r=8,p=1$aM15713r3Xsvxbi31lqr1Q$nFNh2CVHVjNldFVKDHDlm4CbdRSCdEBsjjJxD+iCs5E",
-            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUWx",
+            "$2b$3$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+            "$2c$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
             "pbkdf2_sha256$870000$salt$hash",
             "$argon2id$v=19$m=65536,t=3,p=4$ünïcödé$ünïcödé",
             "\0\0\0",
