@@ -76,7 +76,7 @@ pub async fn connect_with(options: ConnectOptions) -> Result<DatabaseConnection>
 }
 
 /// Maps the schemes people write to the ones sqlx knows, and rejects the rest early.
-fn normalize_url(url: &str) -> Result<String> {
+pub(crate) fn normalize_url(url: &str) -> Result<String> {
     let invalid = |reason: &str| Error::InvalidDatabaseUrl {
         url: redact_url(url),
         reason: reason.to_owned(),

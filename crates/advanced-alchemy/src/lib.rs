@@ -65,6 +65,7 @@
 #![warn(missing_docs)]
 
 pub mod base;
+pub mod cache;
 mod connect;
 pub mod error;
 pub mod filters;
@@ -72,10 +73,14 @@ pub mod hooks;
 pub mod mixins;
 pub mod naming;
 pub mod pagination;
+pub mod profiles;
 pub mod registry;
 pub mod repository;
+pub mod retry;
+pub mod routing;
 pub mod schema;
 pub mod session;
+mod transient;
 pub mod types;
 pub mod utils;
 

@@ -55,11 +55,13 @@ mod reads;
 mod writes;
 
 mod bulk;
+mod cached;
 mod get_or_upsert;
 mod readback;
 mod rows;
 mod upsert;
 
+pub use cached::CachedReads;
 pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};
 pub use slug::SlugRepository;
