@@ -31,3 +31,9 @@ mod types_password;
 mod types_pgcrypto;
 mod unique;
 mod upsert;
+
+// scaling out (issue 13): cache, retry, routing
+mod cache;
+mod profiles;
+mod retry;
+mod routing;

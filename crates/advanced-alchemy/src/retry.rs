@@ -30,6 +30,8 @@ use crate::session::SessionSource;
 use crate::transient::{Transient, answered_by_server, classify};
 use sea_orm::{DbErr, IsolationLevel, TransactionSession, TransactionTrait};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 use tracing::Instrument;
 
@@ -221,7 +223,9 @@ impl<E: std::error::Error + 'static> std::error::Error for RetryError<E> {
 ///
 /// `body` may run several times: keep side effects outside the database out of it (or
 /// make them idempotent). Its transaction commits when it returns `Ok`, and rolls back
-/// when it returns `Err`.
+/// when it returns `Err`. It has the shape of SeaORM's `TransactionTrait::transaction`
+/// callback, `|tx| Box::pin(async move { … })`, so the whole call is a `Send` future
+/// (an axum handler, `tokio::spawn`); state shared between attempts goes in an `Arc`.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -231,12 +235,16 @@ impl<E: std::error::Error + 'static> std::error::Error for RetryError<E> {
 ///
 /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
 /// db.execute_unprepared("CREATE TABLE account (id INTEGER PRIMARY KEY, balance INTEGER)").await?;
-/// let n = transaction_with_retry(&db, &RetryPolicy::default(), async |tx| {
-///     tx.execute_unprepared("INSERT INTO account VALUES (1, 100)").await?;
-///     Ok::<_, sea_orm::DbErr>(1)
-/// })
-/// .await?;
-/// assert_eq!(n, 1);
+/// let task = tokio::spawn(async move {
+///     transaction_with_retry(&db, &RetryPolicy::default(), |tx| {
+///         Box::pin(async move {
+///             tx.execute_unprepared("INSERT INTO account VALUES (1, 100)").await?;
+///             Ok::<_, sea_orm::DbErr>(1)
+///         })
+///     })
+///     .await
+/// });
+/// assert_eq!(task.await??, 1);
 /// # Ok(()) }
 /// ```
 pub async fn transaction_with_retry<C, F, T, E>(
@@ -246,8 +254,10 @@ pub async fn transaction_with_retry<C, F, T, E>(
 ) -> Result<T, RetryError<E>>
 where
     C: TransactionTrait,
-    F: AsyncFnMut(&C::Transaction) -> Result<T, E>,
-    E: From<DbErr> + HasDbErr,
+    F: for<'c> FnMut(&'c C::Transaction) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+        + Send,
+    T: Send,
+    E: From<DbErr> + HasDbErr + Send,
 {
     let span = tracing::info_span!(
         "transaction_with_retry",
@@ -299,7 +309,11 @@ where
                 });
             }
             let delay = policy.delay(attempt);
-            tracing::debug!(attempt, ?delay, "transaction aborted by the database; retrying");
+            tracing::debug!(
+                attempt,
+                ?delay,
+                "transaction aborted by the database; retrying"
+            );
             tokio::time::sleep(delay).await;
         }
     }
@@ -323,9 +337,11 @@ impl Session {
     ///
     /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
     /// db.execute_unprepared("CREATE TABLE t (x INTEGER)").await?;
-    /// Session::transaction_with_retry(&db, &RetryPolicy::default(), None, async |session| {
-    ///     session.execute_unprepared("INSERT INTO t VALUES (1)").await?;
-    ///     Ok::<_, advanced_alchemy::Error>(())
+    /// Session::transaction_with_retry(&db, &RetryPolicy::default(), None, |session| {
+    ///     Box::pin(async move {
+    ///         session.execute_unprepared("INSERT INTO t VALUES (1)").await?;
+    ///         Ok::<_, advanced_alchemy::Error>(())
+    ///     })
     /// })
     /// .await?;
     /// # Ok(()) }
@@ -334,19 +350,20 @@ impl Session {
         db: &S,
         policy: &RetryPolicy,
         cache: Option<&crate::cache::Cache>,
-        mut body: F,
+        body: F,
     ) -> Result<T, RetryError<E>>
     where
         S: SessionSource + ?Sized,
-        F: AsyncFnMut(&Session) -> Result<T, E>,
-        E: From<DbErr> + HasDbErr,
+        F: for<'c> FnMut(&'c Session) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+            + Send,
+        T: Send,
+        E: From<DbErr> + HasDbErr + Send,
     {
         let root = Session::new(db);
         let root = match cache {
             Some(cache) => root.with_cache(cache),
             None => root,
         };
-        transaction_with_retry(&root, policy, async |session: &Session| body(session).await)
-            .await
+        transaction_with_retry(&root, policy, body).await
     }
 }

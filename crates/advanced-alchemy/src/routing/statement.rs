@@ -66,7 +66,8 @@ fn tokens(sql: &str) -> impl Iterator<Item = Token<'_>> {
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'*') => {
                     i += 2;
-                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/'))
+                    {
                         i += 1;
                     }
                     i += 2;
@@ -96,7 +97,9 @@ fn tokens(sql: &str) -> impl Iterator<Item = Token<'_>> {
                 b if b.is_ascii_alphabetic() || b == b'_' => {
                     let start = i;
                     while i < bytes.len()
-                        && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+                        && (bytes[i].is_ascii_alphanumeric()
+                            || bytes[i] == b'_'
+                            || bytes[i] == b'$')
                     {
                         i += 1;
                     }
@@ -105,7 +108,8 @@ fn tokens(sql: &str) -> impl Iterator<Item = Token<'_>> {
                 b if b >= 0x80 => {
                     // a non-ASCII identifier: one word up to the next ASCII delimiter
                     let start = i;
-                    while i < bytes.len() && (bytes[i] >= 0x80 || bytes[i].is_ascii_alphanumeric()) {
+                    while i < bytes.len() && (bytes[i] >= 0x80 || bytes[i].is_ascii_alphanumeric())
+                    {
                         i += 1;
                     }
                     return Some(Token::Word(sql.get(start..i)?));
@@ -187,11 +191,15 @@ fn read_kind<'a>(toks: impl Iterator<Item = Token<'a>>) -> StatementKind {
     for t in toks {
         if let Token::Word(w) = &t {
             let lower = w.to_ascii_lowercase();
-            if matches!(lower.as_str(), "update" | "share") && prev.as_ref().is_some_and(|p| is(p, "for") || is(p, "key"))
+            if matches!(lower.as_str(), "update" | "share")
+                && prev.as_ref().is_some_and(|p| is(p, "for") || is(p, "key"))
             {
                 return StatementKind::PrimaryRead;
             }
-            if lower == "share" && prev.as_ref().is_some_and(|p| is(p, "in")) && prev2.as_ref().is_some_and(|p| is(p, "lock")) {
+            if lower == "share"
+                && prev.as_ref().is_some_and(|p| is(p, "in"))
+                && prev2.as_ref().is_some_and(|p| is(p, "lock"))
+            {
                 return StatementKind::PrimaryRead;
             }
             if lower.starts_with("pg_advisory")
@@ -216,8 +224,22 @@ fn read_kind<'a>(toks: impl Iterator<Item = Token<'a>>) -> StatementKind {
 /// qualifiers are dropped.
 fn write_target(toks: &[Token<'_>]) -> Option<String> {
     const SKIP: &[&str] = &[
-        "insert", "update", "delete", "replace", "merge", "truncate", "upsert", "into", "from",
-        "ignore", "only", "table", "low_priority", "quick", "delayed", "high_priority",
+        "insert",
+        "update",
+        "delete",
+        "replace",
+        "merge",
+        "truncate",
+        "upsert",
+        "into",
+        "from",
+        "ignore",
+        "only",
+        "table",
+        "low_priority",
+        "quick",
+        "delayed",
+        "high_priority",
     ];
     let mut name: Option<&str> = None;
     for t in toks.iter().take(12) {
@@ -254,20 +276,38 @@ mod tests {
     #[test]
     fn reads_and_writes() {
         use StatementKind::*;
-        assert_eq!(classify(r#"SELECT "post"."id" FROM "post" WHERE "id" = $1"#), Read);
+        assert_eq!(
+            classify(r#"SELECT "post"."id" FROM "post" WHERE "id" = $1"#),
+            Read
+        );
         assert_eq!(classify("  (SELECT 1) UNION (SELECT 2)"), Read);
         assert_eq!(classify("select * from t where note = 'for update'"), Read);
         assert_eq!(classify("SELECT * FROM t -- for update\n"), Read);
         assert_eq!(classify("SELECT * FROM t FOR UPDATE"), PrimaryRead);
-        assert_eq!(classify("SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED"), PrimaryRead);
+        assert_eq!(
+            classify("SELECT * FROM t FOR NO KEY UPDATE SKIP LOCKED"),
+            PrimaryRead
+        );
         assert_eq!(classify("SELECT * FROM t for share"), PrimaryRead);
         assert_eq!(classify("SELECT * FROM t LOCK IN SHARE MODE"), PrimaryRead);
         assert_eq!(classify("SELECT nextval('s')"), PrimaryRead);
         assert_eq!(classify("SELECT pg_advisory_xact_lock(1)"), PrimaryRead);
-        assert_eq!(classify(r#"INSERT INTO "post" ("title") VALUES ($1) RETURNING "id""#), write("post"));
-        assert_eq!(classify("insert ignore into `tag` (a) values (1)"), write("tag"));
-        assert_eq!(classify(r#"UPDATE "public"."post" SET "title" = $1"#), write("post"));
-        assert_eq!(classify("DELETE FROM post_tag WHERE post_id = 1"), write("post_tag"));
+        assert_eq!(
+            classify(r#"INSERT INTO "post" ("title") VALUES ($1) RETURNING "id""#),
+            write("post")
+        );
+        assert_eq!(
+            classify("insert ignore into `tag` (a) values (1)"),
+            write("tag")
+        );
+        assert_eq!(
+            classify(r#"UPDATE "public"."post" SET "title" = $1"#),
+            write("post")
+        );
+        assert_eq!(
+            classify("DELETE FROM post_tag WHERE post_id = 1"),
+            write("post_tag")
+        );
         assert_eq!(classify("TRUNCATE TABLE t"), write("t"));
         assert_eq!(classify("REPLACE INTO t VALUES (1)"), write("t"));
         assert_eq!(

@@ -3,7 +3,9 @@
 use super::Conn;
 use crate::routing::RoutingConnection;
 use sea_orm::prelude::async_trait::async_trait;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionOptions, TransactionTrait};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, TransactionOptions, TransactionTrait,
+};
 
 /// A connection a [`Session`](super::Session) can be opened on:
 /// [`DatabaseConnection`] (a pool) or
@@ -27,7 +29,10 @@ use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionOptions
 #[async_trait]
 pub trait SessionSource: sealed::Sealed + Sync {
     #[doc(hidden)]
-    async fn begin_transaction(&self, options: TransactionOptions) -> Result<DatabaseTransaction, DbErr>;
+    async fn begin_transaction(
+        &self,
+        options: TransactionOptions,
+    ) -> Result<DatabaseTransaction, DbErr>;
 }
 
 /// An autocommit connection for a session (opaque).
@@ -48,7 +53,10 @@ impl sealed::Sealed for DatabaseConnection {
 
 #[async_trait]
 impl SessionSource for DatabaseConnection {
-    async fn begin_transaction(&self, options: TransactionOptions) -> Result<DatabaseTransaction, DbErr> {
+    async fn begin_transaction(
+        &self,
+        options: TransactionOptions,
+    ) -> Result<DatabaseTransaction, DbErr> {
         self.begin_with_options(options).await
     }
 }
@@ -62,7 +70,10 @@ impl sealed::Sealed for RoutingConnection {
 
 #[async_trait]
 impl SessionSource for RoutingConnection {
-    async fn begin_transaction(&self, options: TransactionOptions) -> Result<DatabaseTransaction, DbErr> {
+    async fn begin_transaction(
+        &self,
+        options: TransactionOptions,
+    ) -> Result<DatabaseTransaction, DbErr> {
         self.begin_with_options(options).await
     }
 }
