@@ -3,7 +3,8 @@
 //!
 //! Retried: PostgreSQL, CockroachDB and YugabyteDB `40001` (serialization failure; on
 //! CockroachDB the "restart transaction" errors) and `40P01` (deadlock), MySQL/MariaDB
-//! 1213 (deadlock) and 1020 (MariaDB's snapshot-isolation conflict); with
+//! 1213 (deadlock), 1020 (MariaDB's snapshot-isolation conflict), TiDB 9007 (write
+//! conflict) and 8028 (schema changed); with
 //! [`RetryPolicy::retry_lock_timeouts`], MySQL 1205 and PostgreSQL `55P03` as well.
 //! Each retry rolls the transaction back, waits a jittered exponential backoff ("full
 //! jitter": a random delay up to `base · 2^attempt`, capped) and runs the closure again

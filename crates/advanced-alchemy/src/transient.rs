@@ -11,7 +11,8 @@ use sea_orm::{DbErr, RuntimeErr};
 /// What kind of transient failure an error is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Transient {
-    /// PostgreSQL / CockroachDB / YugabyteDB `40001`, MariaDB 1020 (snapshot isolation).
+    /// PostgreSQL / CockroachDB / YugabyteDB `40001`, MariaDB 1020 (snapshot isolation),
+    /// TiDB 9007 (write conflict) and 8028 (schema changed).
     Serialization,
     /// PostgreSQL `40P01`, MySQL/MariaDB 1213.
     Deadlock,
@@ -50,7 +51,9 @@ pub(crate) fn classify(err: &DbErr) -> Option<Transient> {
                 return match my.number() {
                     1213 => Some(Transient::Deadlock),
                     1205 => Some(Transient::LockTimeout),
-                    1020 => Some(Transient::Serialization),
+                    // MariaDB snapshot-isolation conflict; TiDB write conflict and
+                    // schema changed during the transaction
+                    1020 | 9007 | 8028 => Some(Transient::Serialization),
                     1290 | 1792 | 1836 => Some(Transient::ReadOnly),
                     1053 | 1927 | 2006 | 2013 => Some(Transient::ConnectionLost),
                     _ => None,
