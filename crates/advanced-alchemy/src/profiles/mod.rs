@@ -309,7 +309,7 @@ impl Profile {
         insert
             .into_table(Alias::new(table))
             .columns(columns.iter().map(|c| Alias::new(*c)));
-        insert.values_panic(columns.iter().map(|_| Expr::val(0i64).into()));
+        insert.values_panic(columns.iter().map(|_| Expr::val(0i64)));
         let conflict = match self.upsert {
             UpsertForm::OnConflict => OnConflict::column(Alias::new(key)),
             UpsertForm::OnDuplicateKey => OnConflict::new(),
