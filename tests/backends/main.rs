@@ -11,6 +11,7 @@ mod support;
 mod audit;
 mod bases;
 mod bulk;
+mod connect_urls;
 mod crosslang;
 mod crosslang_pgcrypto;
 mod errors;
@@ -21,6 +22,7 @@ mod relations;
 mod repository;
 mod schema;
 mod session;
+mod transient;
 mod types_datetime;
 mod types_encrypted;
 mod types_file;
@@ -30,6 +32,7 @@ mod types_keyring_swap;
 mod types_password;
 mod types_pgcrypto;
 mod unique;
+mod update_models;
 mod upsert;
 
 // scaling out (issue 13): cache, retry, routing

@@ -150,3 +150,57 @@ crate::backend_tests!(
     transaction_trait_on_a_session,
     autocommit_session,
 );
+
+/// Issue 10 item 7: on an in-memory SQLite database from `connect` (one connection), a
+/// query through the pool while a session holds that connection fails within a second
+/// with an error that says why, instead of hanging for the pool's 30 seconds; the
+/// session goes on, and after it ends the pool works again.
+#[tokio::test]
+async fn memory_sqlite_pool_use_during_a_session_fails_fast() {
+    use crate::models::bigint_item;
+    use advanced_alchemy::repository::Repository;
+    use advanced_alchemy::{Error, TransientKind};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+    let db = advanced_alchemy::connect("sqlite::memory:")
+        .await
+        .expect("memory");
+    advanced_alchemy::registry::Registry::new()
+        .register::<bigint_item::Entity>()
+        .create_all(&db)
+        .await
+        .expect("create");
+    let session = advanced_alchemy::Session::begin(&db).await.expect("begin");
+    bigint_item::ActiveModel {
+        name: Set("in the session".into()),
+        ..Default::default()
+    }
+    .insert(&session)
+    .await
+    .expect("insert through the session");
+    let err = Repository::<bigint_item::Entity, _>::new(&db)
+        .count(())
+        .await
+        .expect_err("the one connection is the session's");
+    assert_eq!(
+        err.transient_kind(),
+        Some(TransientKind::PoolExhausted),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("in-memory SQLite"),
+        "the message says why: {err}"
+    );
+    assert!(matches!(err, Error::Transient { .. }));
+    let n = Repository::<bigint_item::Entity, _>::new(&session)
+        .count(())
+        .await
+        .expect("through the session");
+    assert_eq!(n, 1);
+    session.commit().await.expect("commit");
+    let n = Repository::<bigint_item::Entity, _>::new(&db)
+        .count(())
+        .await
+        .expect("the pool again");
+    assert_eq!(n, 1);
+}

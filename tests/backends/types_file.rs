@@ -909,3 +909,44 @@ async fn files_for_python() {
     )
     .expect("write");
 }
+
+/// Issue 10 item 13: the content type guessed from a file name is what Python's
+/// `mimetypes.guess_type(name)[0]` answers (or `application/octet-stream`), for every
+/// extension of Python's table in several spellings, its suffix and compression maps,
+/// and names that trip guessers up. Python runs from the test virtualenv.
+#[test]
+fn content_types_match_python_mimetypes() {
+    let python = std::env::var("AA_TEST_PYTHON")
+        .expect("AA_TEST_PYTHON is not set: run scripts/test (it creates the virtualenv)");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/python/mimetypes_table.py");
+    let out = std::process::Command::new(python)
+        .args([script, "guess"])
+        .output()
+        .expect("run Python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut mismatches = Vec::new();
+    let mut compared = 0;
+    for line in String::from_utf8(out.stdout).expect("UTF-8").lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).expect("JSON");
+        let name = entry["name"].as_str().expect("name");
+        let expected = entry["type"].as_str().unwrap_or("application/octet-stream");
+        let ours = FileObject::existing("any", name);
+        if ours.content_type() != expected {
+            mismatches.push(format!(
+                "{name}: {} (Python: {expected})",
+                ours.content_type()
+            ));
+        }
+        compared += 1;
+    }
+    assert!(compared > 400, "only {compared} names compared");
+    assert!(
+        mismatches.is_empty(),
+        "{} differ: {mismatches:#?}",
+        mismatches.len()
+    );
+}

@@ -380,3 +380,56 @@ crate::backend_tests!(
     garbage_reads_back,
     python_rows,
 );
+
+/// Issue 10 item 4: a stored hash asking for more than the hasher's verify limits is
+/// refused without being computed, so a writable column cannot pin a core or allocate
+/// gigabytes per login attempt; hashes within the limits (Python's defaults) still verify.
+#[test]
+fn verify_refuses_hashes_beyond_the_limits() {
+    // inside the old absolute limits, each would cost 19 s of CPU or 4 GiB of memory
+    for phc in [
+        "$argon2id$v=19$m=65536,t=256,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+        "$argon2id$v=19$m=4194304,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+        "$argon2id$v=19$m=1048576,t=16,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA",
+    ] {
+        let stored = PasswordHash::parse(phc).expect("a well-formed hash");
+        let err = stored
+            .check_cost(&Argon2Hasher::default())
+            .expect_err("beyond the default limits");
+        assert!(err.to_string().contains("limit"), "{err}");
+        // refused before hashing: a wrong guess would otherwise run for seconds
+        assert!(!stored.verify("anything"));
+        let (ok, new) = stored
+            .verify_and_update("anything", &Argon2Hasher::default())
+            .expect("no error");
+        assert!(!ok && new.is_none());
+    }
+    // a real hash 8 × CHEAP's memory: above CHEAP's limits (4 ×), within the defaults
+    let costlier = PasswordHash::hash("s3cret", &CHEAP.with_memory_cost(8192)).expect("hash");
+    assert!(!costlier.verify_with("s3cret", &CHEAP));
+    assert_eq!(
+        costlier
+            .verify_and_update("s3cret", &CHEAP)
+            .expect("verify"),
+        (false, None)
+    );
+    assert!(costlier.verify("s3cret"));
+    let lenient = CHEAP.with_verify_limits(8192, 8192);
+    assert!(costlier.verify_with("s3cret", &lenient));
+    assert!(costlier.check_cost(&lenient).is_ok());
+    // every Python fixture hash is within the defaults
+    for h in python_hashes() {
+        let stored = PasswordHash::parse(&h.hash).expect("parse");
+        assert!(
+            stored.check_cost(&Argon2Hasher::default()).is_ok(),
+            "{}",
+            h.description
+        );
+    }
+    // limits below the hasher's own cost are a configuration error
+    assert!(CHEAP.with_verify_limits(512, 4096).check().is_err());
+    assert_eq!(
+        Argon2Hasher::default().max_memory_cost(),
+        4 * Argon2Hasher::default().memory_cost()
+    );
+}

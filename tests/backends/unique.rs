@@ -338,6 +338,67 @@ async fn existing_row_is_not_reported_inserted(t: TestDb) {
     session.commit().await.expect("commit");
 }
 
+/// SQLite on a file with a pool of several connections (issue 10 item 6).
+mod file_pool {
+    use super::*;
+
+    /// Issue 10 item 6: 16 and then 64 tasks, each in its own transaction, ask for the same
+    /// few new keys at once. SQLite runs on a file with the multi-connection pool `connect`
+    /// opens (WAL, busy timeout, `BEGIN IMMEDIATE` sessions), the servers on the test pool:
+    /// every call succeeds and each key gets one row.
+    async fn many_tasks_on_a_pool_get_no_errors(t: TestDb) {
+        let db = if t.backend == crate::support::Backend::Sqlite {
+            advanced_alchemy::connect(&t.url).await.expect("file pool")
+        } else {
+            t.db.clone()
+        };
+        const KEYS: usize = 4;
+        const ROUNDS: usize = 5;
+        for tasks in [16, 64] {
+            let mut handles = Vec::new();
+            for task in 0..tasks {
+                let db = db.clone();
+                handles.push(tokio::spawn(async move {
+                    let mut errors = Vec::new();
+                    for round in 0..ROUNDS {
+                        let name = format!("Pool {tasks} {}", (task + round) % KEYS);
+                        let outcome = async {
+                            let session = Session::begin(&db).await?;
+                            let tag = Tag::as_unique(&session, name.as_str()).await?;
+                            session.commit().await?;
+                            Ok::<_, Error>(tag)
+                        }
+                        .await;
+                        if let Err(e) = outcome {
+                            errors.push(e.to_string());
+                        }
+                    }
+                    errors
+                }));
+            }
+            let mut errors = Vec::new();
+            for handle in handles {
+                errors.extend(handle.await.expect("task"));
+            }
+            assert!(
+                errors.is_empty(),
+                "{} of {} calls failed with {tasks} tasks: {:?}",
+                errors.len(),
+                tasks * ROUNDS,
+                &errors[..errors.len().min(3)]
+            );
+            for key in 0..KEYS {
+                assert_eq!(
+                    tag_count(&t, &slugify(&format!("Pool {tasks} {key}"))).await,
+                    1
+                );
+            }
+        }
+    }
+
+    crate::backend_tests!(on_disk: many_tasks_on_a_pool_get_no_errors);
+}
+
 crate::backend_tests!(
     existing_row_is_not_reported_inserted,
     creates_then_finds,

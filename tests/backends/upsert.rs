@@ -235,42 +235,153 @@ async fn upsert_many_by_composite_natural_key(t: TestDb) {
     assert_eq!(second[1].role, "lead");
     assert_ne!(second[0].id, first[0].id);
     assert_eq!(repo.count(()).await.expect("count"), 4);
-    // one column of the pair is not a unique key on its own
-    let err = repo
+    // one column of the pair is not a unique key on its own: accepted (issue 10 item 8),
+    // matched by lookup; "dan" is new, so inserted
+    let dan = repo
         .upsert(
             member("acme", "dan", "dev"),
             Some(&[blk_member::Column::Login]),
         )
         .await
-        .expect_err("login alone is not unique");
-    assert!(
-        matches!(err, Error::InvalidRequest(ref m) if m.contains("(login)")),
-        "{err:?}"
-    );
+        .expect("login alone is accepted");
+    assert_eq!(dan.login, "dan");
+    assert_eq!(repo.count(()).await.expect("count"), 5);
 }
 
-async fn upsert_on_fields_without_unique_constraint_is_refused(t: TestDb) {
+/// Issue 10 item 8: match fields without a unique constraint are accepted, as in the
+/// Python library, the same way whether a row matches or not: `upsert`, `upsert_many`
+/// and `get_or_upsert` look the row up under a lock and update it or insert.
+async fn upsert_on_fields_without_unique_constraint_is_accepted(t: TestDb) {
     let docs = Repository::<blk_doc::Entity, _>::new(&t.db);
     let by_title = Some(&[blk_doc::Column::Title][..]);
-    let err = docs
-        .upsert(doc("s", "t"), by_title)
+    // nothing matches: inserted
+    let first = docs.upsert(doc("s", "t"), by_title).await.expect("insert");
+    assert_eq!((first.slug.as_str(), first.title.as_str()), ("s", "t"));
+    // one row matches: updated, keeping its key and created_at
+    let second = docs.upsert(doc("s2", "t"), by_title).await.expect("update");
+    assert_eq!((second.id, second.slug.as_str()), (first.id, "s2"));
+    assert_eq!(second.created_at, first.created_at);
+    assert_eq!(docs.count(()).await.expect("count"), 1);
+    // upsert_many: one matching, one new
+    let many = docs
+        .upsert_many([doc("s3", "t"), doc("u", "other")], by_title)
         .await
-        .expect_err("title is not unique");
-    assert!(
-        matches!(err, Error::InvalidRequest(ref m) if m.contains("(title)") && m.contains("blk_doc")),
-        "{err:?}"
+        .expect("upsert_many");
+    assert_eq!(many[0].id, first.id);
+    assert_eq!(many[0].slug, "s3");
+    assert_eq!(docs.count(()).await.expect("count"), 2);
+    // get_or_upsert: found (and, with upsert, updated), or created
+    let (found, created) = docs
+        .get_or_upsert(doc("s4", "t"), &[blk_doc::Column::Title], false)
+        .await
+        .expect("get");
+    assert_eq!(
+        (found.id, found.slug.as_str(), created),
+        (first.id, "s3", false)
     );
-    let err = docs
-        .get_or_upsert(doc("s", "t"), &[blk_doc::Column::Title], true)
+    let (updated, created) = docs
+        .get_or_upsert(doc("s4", "t"), &[blk_doc::Column::Title], true)
         .await
-        .expect_err("title is not unique");
-    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+        .expect("get and update");
+    assert_eq!(
+        (updated.id, updated.slug.as_str(), created),
+        (first.id, "s4", false)
+    );
+    let (new, created) = docs
+        .get_or_upsert(doc("v", "new title"), &[blk_doc::Column::Title], true)
+        .await
+        .expect("create");
+    assert!(created);
+    assert_eq!(new.title, "new title");
+    // another unique column of the matched row still collides as DuplicateKey
+    let err = docs
+        .upsert(doc("u", "t"), by_title)
+        .await
+        .expect_err("slug u belongs to another row");
+    assert!(matches!(err, Error::DuplicateKey { .. }), "{err:?}");
+    // two rows match: MultipleResultsFound, nothing written
+    docs.add(doc("w", "t")).await.expect("a second t");
+    let err = docs
+        .upsert(doc("x", "t"), by_title)
+        .await
+        .expect_err("two rows match");
+    assert!(matches!(err, Error::MultipleResultsFound { .. }), "{err:?}");
     let err = docs
         .upsert(doc("s", "t"), Some(&[]))
         .await
         .expect_err("empty");
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
-    assert_eq!(docs.count(()).await.expect("count"), 0);
+    assert_eq!(docs.count(()).await.expect("count"), 4);
+}
+
+/// Issue 10 item 12: the match key compares as the column's collation does. MariaDB's
+/// default ignores case: the upsert updates the row stored in lower case and returns
+/// the stored spelling. PostgreSQL and SQLite compare bytes and insert a second row.
+async fn upsert_keys_follow_the_collation(t: TestDb) {
+    use crate::models::user_account;
+    let users = Repository::<user_account::Entity, _>::new(&t.db);
+    let user = |username: &str, email: &str, name: &str| user_account::ActiveModel {
+        username: Set(username.into()),
+        email: Set(email.into()),
+        full_name: Set(name.into()),
+        is_active: Set(true),
+        last_login: Set(None),
+        ..Default::default()
+    };
+    let by_email = Some(&[user_account::Column::Email][..]);
+    let first = users
+        .upsert(user("agatha", "agatha@example.com", "Agatha"), by_email)
+        .await
+        .expect("insert");
+    let second = users
+        .upsert(user("agatha2", "AGATHA@example.com", "Agatha C."), by_email)
+        .await
+        .expect("upsert");
+    if t.backend == Backend::MySql {
+        assert_eq!(second.id, first.id, "case-insensitive: the same row");
+        assert_eq!(second.email, "agatha@example.com", "the stored spelling");
+        assert_eq!(second.full_name, "Agatha C.");
+        assert_eq!(users.count(()).await.expect("count"), 1);
+    } else {
+        assert_ne!(second.id, first.id, "bytes differ: a second row");
+        assert_eq!(second.email, "AGATHA@example.com");
+        assert_eq!(users.count(()).await.expect("count"), 2);
+    }
+}
+
+/// Concurrent `get_or_upsert` on a non-unique match field: the lock serializes them, so
+/// the callers end with one row (on SQLite the pool has one connection; on the servers
+/// they overlap).
+async fn non_unique_get_or_upsert_under_contention(t: TestDb) {
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let db = t.db.clone();
+        tasks.push(tokio::spawn(async move {
+            let docs = Repository::<blk_doc::Entity, _>::new(&db);
+            docs.get_or_upsert(
+                doc(&format!("c{i}"), "contended"),
+                &[blk_doc::Column::Title],
+                false,
+            )
+            .await
+        }));
+    }
+    let mut created = 0;
+    for task in tasks {
+        match task.await.expect("task") {
+            Ok((_, true)) => created += 1,
+            Ok((_, false)) => {}
+            // MySQL may pick a deadlock victim among the gap locks: typed and retryable
+            Err(e) if e.is_retryable() => {}
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!(created, 1);
+    assert_eq!(
+        t.scalar("SELECT COUNT(*) FROM blk_doc WHERE title = 'contended'")
+            .await,
+        1
+    );
 }
 
 /// A collision on another unique key is a DuplicateKey naming it, and writes nothing.
@@ -636,7 +747,9 @@ crate::backend_tests!(
     upsert_many_writes_only_set_columns,
     upsert_many_repeated_keys_last_wins,
     upsert_many_by_composite_natural_key,
-    upsert_on_fields_without_unique_constraint_is_refused,
+    upsert_on_fields_without_unique_constraint_is_accepted,
+    non_unique_get_or_upsert_under_contention,
+    upsert_keys_follow_the_collation,
     upsert_colliding_on_another_key,
     upsert_reads_back_rows_the_collation_matched,
     get_or_upsert_finds_creates_and_updates,

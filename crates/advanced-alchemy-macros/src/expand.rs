@@ -13,6 +13,18 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
             "#[advanced_alchemy::model] goes on a struct with named fields",
         ));
     };
+    // SeaORM's own error for a missing table name is "expected `=`", far from the cause
+    let names_table = item
+        .attrs
+        .iter()
+        .any(|a| a.path().is_ident("sea_orm") && quote!(#a).to_string().contains("table_name"));
+    if !names_table {
+        return Err(syn::Error::new_spanned(
+            &item.ident,
+            "#[advanced_alchemy::model] needs the table name: add \
+             #[sea_orm(table_name = \"…\")] to the struct, below #[derive(DeriveEntityModel)]",
+        ));
+    }
     let taken = |name: &str| {
         fields
             .named

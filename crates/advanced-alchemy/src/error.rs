@@ -4,7 +4,27 @@
 //! backend code (PostgreSQL SQLSTATE, MySQL/MariaDB error number, SQLite extended result
 //! code) into the cases a caller can act on: a [`Error::DuplicateKey`] names the
 //! constraint that was violated, a [`Error::ForeignKey`] is never confused with it (a
-//! bug the Python library once had), and everything else keeps its source.
+//! bug the Python library once had), a failure that retrying the transaction may cure
+//! (deadlock, serialization failure, lock wait timeout, connection lost) is an
+//! [`Error::Transient`] whose [`TransientKind`] says which, with
+//! [`Error::is_retryable`], and everything else keeps its source.
+//!
+//! Which variant carries which failure:
+//!
+//! | failure | variant | PostgreSQL | MySQL / MariaDB | SQLite |
+//! |---|---|---|---|---|
+//! | unique key | [`Error::DuplicateKey`] | 23505 | 1062, 1022, 1169, 1586 | 2067, 1555 |
+//! | foreign key | [`Error::ForeignKey`] | 23503 | 1451, 1452, 1216, 1217 | 787 |
+//! | NOT NULL, CHECK | [`Error::Integrity`] | other 23xxx | 1048, 1364, 3819, 4025 | 1299, 275, 19 |
+//! | deadlock | [`TransientKind::Deadlock`] | 40P01 | 1213 | — |
+//! | serialization failure | [`TransientKind::SerializationFailure`] | 40001 | — | 517 (busy snapshot) |
+//! | lock wait timeout | [`TransientKind::LockTimeout`] | 55P03 | 1205, 3572 | 5, 6, 261, 262 (busy, locked) |
+//! | statement timeout | [`TransientKind::StatementTimeout`] | 57014 | 1969, 3024 | — |
+//! | connection lost | [`TransientKind::ConnectionLost`] | 08xxx, 57P01–57P03 | 1927, 2006, 2013, I/O errors | I/O errors |
+//! | no free pool connection | [`TransientKind::PoolExhausted`] | pool timeout | pool timeout | pool timeout (1 s in memory) |
+//! | unreachable at connect | [`Error::Connection`] | | | |
+//! | bad URL | [`Error::InvalidDatabaseUrl`] | | | |
+//! | anything else | [`Error::Database`] (or [`Error::Repository`] from a repository) | | | |
 //!
 //! The repository layer (`repository/`) adds its own context on top of these cases.
 
@@ -79,6 +99,35 @@ pub enum Error {
         detail: String,
         /// The repository's custom message, if configured.
         message: Option<String>,
+    },
+    /// A failure that says nothing about the request itself: a deadlock, a serialization
+    /// failure, a lock wait or statement timeout, or the connection lost mid-transaction
+    /// (see the table in the [module docs](self)). The transaction did not commit;
+    /// [`Error::is_retryable`] says whether running it again may succeed.
+    ///
+    /// ```
+    /// use advanced_alchemy::{Error, TransientKind};
+    ///
+    /// let err = Error::Transient {
+    ///     kind: TransientKind::Deadlock,
+    ///     model: Some("account".into()),
+    ///     detail: "deadlock detected".into(),
+    ///     source: sea_orm::DbErr::Custom("deadlock detected".into()),
+    /// };
+    /// assert!(err.is_retryable());
+    /// assert_eq!(err.to_string(), "deadlock on account: deadlock detected");
+    /// ```
+    #[error("{kind}{}: {detail}", model.as_deref().map(|m| format!(" on {m}")).unwrap_or_default())]
+    Transient {
+        /// Which transient failure.
+        kind: TransientKind,
+        /// The table written to, when known.
+        model: Option<String>,
+        /// The database's own message.
+        detail: String,
+        /// The database error.
+        #[source]
+        source: DbErr,
     },
     /// A lookup that must find at most one row found several.
     #[error("{}", message.clone().unwrap_or_else(|| format!("multiple {model} rows found where at most one was expected")))]
@@ -296,6 +345,12 @@ impl Error {
                 detail,
                 message: None,
             },
+            Some(Kind::Transient(kind, detail)) => Error::Transient {
+                kind,
+                model: None,
+                detail,
+                source: err,
+            },
             None => Error::Database(err),
         }
     }
@@ -325,6 +380,30 @@ impl Error {
         }
     }
 
+    /// Whether running the transaction again may succeed: a deadlock, a serialization
+    /// failure, a lock wait timeout or a lost connection ([`Error::Transient`] but for
+    /// [`TransientKind::StatementTimeout`], which would most likely time out again).
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    /// assert!(!Error::not_found("post").is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Transient { kind, .. } if kind.is_retryable())
+    }
+
+    /// The [`TransientKind`] of an [`Error::Transient`].
+    ///
+    /// ```
+    /// assert_eq!(advanced_alchemy::Error::not_found("post").transient_kind(), None);
+    /// ```
+    pub fn transient_kind(&self) -> Option<TransientKind> {
+        match self {
+            Error::Transient { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// The constraint named by a [`Error::DuplicateKey`] or [`Error::ForeignKey`].
     ///
     /// ```
@@ -349,7 +428,8 @@ impl Error {
         match self {
             Error::DuplicateKey { model, .. }
             | Error::ForeignKey { model, .. }
-            | Error::Integrity { model, .. } => model.as_deref(),
+            | Error::Integrity { model, .. }
+            | Error::Transient { model, .. } => model.as_deref(),
             Error::MultipleResultsFound { model, .. }
             | Error::NotFound { model, .. }
             | Error::Repository { model, .. } => Some(model),
@@ -381,20 +461,112 @@ impl From<DbErr> for Error {
     }
 }
 
+/// Which transient failure an [`Error::Transient`] is.
+///
+/// ```
+/// use advanced_alchemy::TransientKind;
+/// assert!(TransientKind::SerializationFailure.is_retryable());
+/// assert!(!TransientKind::StatementTimeout.is_retryable());
+/// assert_eq!(TransientKind::LockTimeout.to_string(), "lock wait timeout");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransientKind {
+    /// The database broke a deadlock by aborting this transaction (PostgreSQL 40P01,
+    /// MySQL 1213).
+    Deadlock,
+    /// A concurrent transaction made this one impossible to serialize (40001), or a
+    /// SQLite WAL read snapshot went stale (SQLITE_BUSY_SNAPSHOT).
+    SerializationFailure,
+    /// A lock was not granted in time (PostgreSQL 55P03, MySQL 1205 and 3572, SQLite
+    /// busy or locked after its busy timeout).
+    LockTimeout,
+    /// A statement ran past its time limit (PostgreSQL 57014 under `statement_timeout`,
+    /// MariaDB 1969 under `max_statement_time`, MySQL 3024).
+    StatementTimeout,
+    /// The connection broke while a statement ran (I/O error, server restart or a
+    /// killed session): the transaction did not commit.
+    ConnectionLost,
+    /// No connection of the pool became free in time (SeaORM's "Connection pool timed
+    /// out"): every one is in use, each open [`Session`](crate::Session) holding one
+    /// until it ends. An in-memory SQLite database has a single connection, so code
+    /// that uses the pool while a session is open waits for itself:
+    /// [`connect`](crate::connect) gives such a pool a 1-second acquire timeout, so
+    /// that this error comes at once instead of a 30-second hang; run everything
+    /// through the session while it is open, or use a SQLite file.
+    PoolExhausted,
+}
+
+impl TransientKind {
+    /// Whether retrying the whole transaction may succeed: all but
+    /// [`StatementTimeout`](Self::StatementTimeout).
+    ///
+    /// ```
+    /// assert!(advanced_alchemy::TransientKind::Deadlock.is_retryable());
+    /// ```
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, TransientKind::StatementTimeout)
+    }
+}
+
+impl std::fmt::Display for TransientKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TransientKind::Deadlock => "deadlock",
+            TransientKind::SerializationFailure => "serialization failure",
+            TransientKind::LockTimeout => "lock wait timeout",
+            TransientKind::StatementTimeout => "statement timeout",
+            TransientKind::ConnectionLost => "connection lost",
+            TransientKind::PoolExhausted => {
+                "no free connection in the pool (each open Session holds one until it ends; \
+                 an in-memory SQLite database has only one: while a Session is open, run \
+                 every query through it)"
+            }
+        })
+    }
+}
+
 enum Kind {
     Unique(Option<String>, String),
     Foreign(Option<String>, String),
     Integrity(String),
+    Transient(TransientKind, String),
 }
 
 /// Looks through a [`DbErr`] for the driver's database error and reads its code.
 fn classify(err: &DbErr) -> Option<Kind> {
-    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
     else {
+        match err {
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed) => {
+                return Some(Kind::Transient(
+                    TransientKind::ConnectionLost,
+                    err.to_string(),
+                ));
+            }
+            DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout) => {
+                return Some(Kind::Transient(
+                    TransientKind::PoolExhausted,
+                    err.to_string(),
+                ));
+            }
+            _ => {}
+        }
         return None;
     };
-    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
-        return None;
+    let db = match e.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => db,
+        sea_orm::sqlx::Error::Io(_)
+        | sea_orm::sqlx::Error::Protocol(_)
+        | sea_orm::sqlx::Error::WorkerCrashed => {
+            return Some(Kind::Transient(
+                TransientKind::ConnectionLost,
+                e.to_string(),
+            ));
+        }
+        _ => return None,
     };
     let detail = db.message().to_owned();
     let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
@@ -408,7 +580,15 @@ fn classify(err: &DbErr) -> Option<Kind> {
             1216 | 1217 | 1451 | 1452 => {
                 Some(Kind::Foreign(mysql_fk_name(&detail).or(constraint), detail))
             }
-            1048 | 3819 | 4025 => Some(Kind::Integrity(detail)),
+            // 1364: a NOT NULL column without a default was not given a value
+            1048 | 1364 | 3819 | 4025 => Some(Kind::Integrity(detail)),
+            1213 => Some(Kind::Transient(TransientKind::Deadlock, detail)),
+            // 3572: NOWAIT / SKIP LOCKED could not lock
+            1205 | 3572 => Some(Kind::Transient(TransientKind::LockTimeout, detail)),
+            // 1969: MariaDB max_statement_time; 3024: MySQL max_execution_time
+            1969 | 3024 => Some(Kind::Transient(TransientKind::StatementTimeout, detail)),
+            // 1927: connection killed; 2006/2013: server gone away / lost during query
+            1927 | 2006 | 2013 => Some(Kind::Transient(TransientKind::ConnectionLost, detail)),
             _ => None,
         };
     }
@@ -427,6 +607,11 @@ fn classify(err: &DbErr) -> Option<Kind> {
             "787" => Some(Kind::Foreign(constraint, detail)),
             // SQLITE_CONSTRAINT_NOTNULL, _CHECK, generic constraint
             "1299" | "275" | "19" => Some(Kind::Integrity(detail)),
+            // SQLITE_BUSY_SNAPSHOT: a WAL read transaction cannot become a write one
+            "517" => Some(Kind::Transient(TransientKind::SerializationFailure, detail)),
+            // SQLITE_BUSY, _BUSY_RECOVERY, SQLITE_LOCKED, _LOCKED_SHAREDCACHE (after the
+            // busy timeout or unlock notification gave up)
+            "5" | "261" | "6" | "262" => Some(Kind::Transient(TransientKind::LockTimeout, detail)),
             _ => None,
         };
     }
@@ -434,6 +619,13 @@ fn classify(err: &DbErr) -> Option<Kind> {
         "23505" => Some(Kind::Unique(constraint, detail)),
         "23503" => Some(Kind::Foreign(constraint, detail)),
         c if c.starts_with("23") => Some(Kind::Integrity(detail)),
+        "40P01" => Some(Kind::Transient(TransientKind::Deadlock, detail)),
+        "40001" => Some(Kind::Transient(TransientKind::SerializationFailure, detail)),
+        "55P03" => Some(Kind::Transient(TransientKind::LockTimeout, detail)),
+        "57014" => Some(Kind::Transient(TransientKind::StatementTimeout, detail)),
+        // 57P01-03: the server is shutting down or restarting; 08xxx: connection exception
+        "57P01" | "57P02" | "57P03" => Some(Kind::Transient(TransientKind::ConnectionLost, detail)),
+        c if c.starts_with("08") => Some(Kind::Transient(TransientKind::ConnectionLost, detail)),
         _ => None,
     }
 }
@@ -455,28 +647,163 @@ fn mysql_fk_name(message: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_owned())
 }
 
-/// Replaces the password of a URL with `***`, for error messages and logs.
+/// Replaces the password of a URL with `***`, for error messages and logs: the user
+/// information's password (everything between the user name and the last `@`, whatever
+/// characters it holds), and the value of every query parameter but a few harmless ones
+/// (`sslmode`, `mode`, `cache`, `charset`, …), so `?password=…` is hidden too.
 ///
 /// ```
 /// use advanced_alchemy::error::redact_url;
 /// assert_eq!(redact_url("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("postgres://u:se/c#r?et@h/db"), "postgres://u:***@h/db");
+/// assert_eq!(redact_url("postgres://h/db?password=secret&sslmode=disable"), "postgres://h/db?password=***&sslmode=disable");
 /// assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
+    let (head, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
     };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &rest[at..]
-        ),
-        _ => url.to_owned(),
+    let mut out = head.to_owned();
+    let rest = match rest.rfind('@') {
+        Some(at) => {
+            let info = &rest[..at];
+            let user_end = info.find([':', '/', '?', '#']).unwrap_or(info.len());
+            out.push_str(&info[..user_end]);
+            if user_end < info.len() {
+                out.push_str(":***");
+            }
+            out.push('@');
+            &rest[at + 1..]
+        }
+        None => rest,
+    };
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((rest, _)) => (rest, true),
+        None => (rest, false),
+    };
+    match rest.split_once('?') {
+        Some((base, query)) => {
+            out.push_str(base);
+            out.push('?');
+            let pairs: Vec<String> = query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((key, value)) if value.is_empty() || harmless_param(key) => {
+                        format!("{key}={value}")
+                    }
+                    Some((key, _)) => format!("{key}=***"),
+                    None => pair.to_owned(),
+                })
+                .collect();
+            out.push_str(&pairs.join("&"));
+        }
+        None => out.push_str(rest),
+    }
+    if fragment {
+        out.push_str("#***");
+    }
+    out
+}
+
+/// Query parameters whose values are shown in a redacted URL.
+fn harmless_param(key: &str) -> bool {
+    matches!(
+        key,
+        "sslmode"
+            | "ssl-mode"
+            | "mode"
+            | "cache"
+            | "charset"
+            | "collation"
+            | "application_name"
+            | "connect_timeout"
+            | "statement-cache-capacity"
+            | "immutable"
+            | "vfs"
+            | "timezone"
+            | "user"
+    )
+}
+
+/// Everything in `url` that may be a secret: the password as written and decoded (found
+/// as [`redact_url`] finds it, and as a URL parser does), and the values of the query
+/// parameters [`redact_url`] hides. Longest first, so a scrub replaces whole secrets.
+pub(crate) fn url_secrets(url: &str) -> Vec<String> {
+    let mut secrets = Vec::new();
+    let mut add = |raw: &str| {
+        if raw.is_empty() {
+            return;
+        }
+        secrets.push(raw.to_owned());
+        // as a URL decoder reads it, and as a query-string decoder does (`+` is a space)
+        let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+        secrets.push(decoded.into_owned());
+        if let Some((_, value)) = form_urlencoded::parse(format!("x={raw}").as_bytes()).next() {
+            secrets.push(value.into_owned());
+        }
+    };
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    if let Some(at) = rest.rfind('@') {
+        let info = &rest[..at];
+        if let Some(colon) = info.find(':') {
+            add(&info[colon + 1..]);
+        }
+    }
+    if let Ok(parsed) = url::Url::parse(url) {
+        if let Some(password) = parsed.password() {
+            add(password);
+        }
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        for pair in query.split('&') {
+            if let Some((key, value)) = pair.split_once('=') {
+                if !harmless_param(key) {
+                    add(value);
+                }
+            }
+        }
+    }
+    secrets.retain(|s| !s.is_empty());
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    secrets
+}
+
+/// `text` with every secret replaced by `***`. A secret too short to replace without
+/// mangling the message (one or two characters) withholds the whole message instead.
+pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets {
+        if !text.contains(secret.as_str()) {
+            continue;
+        }
+        if secret.chars().count() < 3 {
+            return "(the driver's message is withheld: it could contain the password)".to_owned();
+        }
+        text = text.replace(secret.as_str(), "***");
+    }
+    text
+}
+
+/// `err` itself when neither its `Display`, its `Debug` nor any error in its source chain
+/// shows a secret; else a `DbErr::Conn` holding the scrubbed message (SeaORM's own
+/// connection errors quote the whole URL).
+pub(crate) fn scrub_db_err(err: DbErr, secrets: &[String]) -> DbErr {
+    let mut texts = vec![err.to_string(), format!("{err:?}")];
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        texts.push(s.to_string());
+        texts.push(format!("{s:?}"));
+        source = s.source();
+    }
+    let leaks = secrets
+        .iter()
+        .any(|secret| texts.iter().any(|t| t.contains(secret.as_str())));
+    if leaks {
+        DbErr::Conn(RuntimeErr::Internal(scrub(&err.to_string(), secrets)))
+    } else {
+        err
     }
 }
 

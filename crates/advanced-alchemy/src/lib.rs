@@ -85,7 +85,7 @@ pub mod types;
 pub mod utils;
 
 pub use connect::{connect, connect_with};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TransientKind};
 pub use session::Session;
 
 /// Makes a SeaORM entity an advanced-alchemy model. Put it **above** `#[sea_orm::model]`.

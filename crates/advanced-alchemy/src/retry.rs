@@ -1,11 +1,14 @@
 //! Retried transactions: [`transaction_with_retry`] re-runs a whole transaction when
 //! the database aborted it on purpose.
 //!
-//! Retried: PostgreSQL, CockroachDB and YugabyteDB `40001` (serialization failure; on
-//! CockroachDB the "restart transaction" errors) and `40P01` (deadlock), MySQL/MariaDB
-//! 1213 (deadlock), 1020 (MariaDB's snapshot-isolation conflict), TiDB 9007 (write
-//! conflict) and 8028 (schema changed); with
-//! [`RetryPolicy::retry_lock_timeouts`], MySQL 1205 and PostgreSQL `55P03` as well.
+//! Retried: the retryable [`TransientKind`]s of [`Error`](crate::Error) — PostgreSQL,
+//! CockroachDB and YugabyteDB `40001` (serialization failure; on CockroachDB the
+//! "restart transaction" errors) and `40P01` (deadlock), MySQL/MariaDB 1213
+//! (deadlock), SQLite's stale WAL snapshot, a connection lost before `COMMIT` (nothing
+//! was committed), no free pool connection — plus MariaDB 1020 (snapshot-isolation
+//! conflict), TiDB 9007 (write conflict) and 8028 (schema changed). With
+//! [`RetryPolicy::retry_lock_timeouts`], lock wait timeouts (MySQL 1205, PostgreSQL
+//! `55P03`, SQLite busy) as well. Statement timeouts never.
 //! Each retry rolls the transaction back, waits a jittered exponential backoff ("full
 //! jitter": a random delay up to `base · 2^attempt`, capped) and runs the closure again
 //! from the start in a new transaction — the full-restart form CockroachDB documents
@@ -27,6 +30,7 @@
 //! SQLAlchemy's `run_transaction` is unbounded; Python Advanced Alchemy has no retry.
 
 use crate::Session;
+use crate::error::TransientKind;
 use crate::session::SessionSource;
 use crate::transient::{Transient, answered_by_server, classify};
 use sea_orm::{DbErr, IsolationLevel, TransactionSession, TransactionTrait};
@@ -105,10 +109,12 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether an attempt that failed so is run again: the retryable transient kinds
+    /// ([`TransientKind::is_retryable`]), lock timeouts only when asked for.
     fn retries(&self, kind: Option<Transient>) -> bool {
         match kind {
-            Some(Transient::Serialization | Transient::Deadlock) => true,
-            Some(Transient::LockTimeout) => self.retry_lock_timeouts,
+            Some(Transient::Kind(TransientKind::LockTimeout)) => self.retry_lock_timeouts,
+            Some(Transient::Kind(kind)) => kind.is_retryable(),
             _ => false,
         }
     }
@@ -153,6 +159,7 @@ impl HasDbErr for crate::Error {
         match self {
             crate::Error::Database(e)
             | crate::Error::Connection { source: e, .. }
+            | crate::Error::Transient { source: e, .. }
             | crate::Error::Repository { source: e, .. } => Some(e),
             _ => None,
         }

@@ -1,81 +1,71 @@
-//! Which database errors are transient: the database aborted the work on purpose
-//! (serialization failure, deadlock, lock timeout) or the connection went away.
+//! Which database errors the retry wrapper and the routing connection act on.
 //!
-//! Crate-private. The retry wrapper ([`retry`](crate::retry)) and the routing
-//! connection ([`routing`](crate::routing)) read errors through [`classify`] alone.
-//! When `Error` gains typed transient kinds (with `is_retryable()`), this function
-//! should move onto them, so that one place knows the codes.
+//! Crate-private. The codes themselves are read by [`Error::from_db`](crate::Error::from_db)
+//! into [`TransientKind`] (the one table of them, in `error.rs`); this adds the few
+//! answers routing and retry need that are not transient kinds of a single statement:
+//! a replica refusing a write (read-only), a commit whose outcome the server itself
+//! calls unknown (CockroachDB `40003`), and the distributed engines' conflict codes
+//! (MariaDB 1020, TiDB 9007/8028), which could move into that table.
 
+use crate::error::{Error, TransientKind};
 use sea_orm::{DbErr, RuntimeErr};
 
-/// What kind of transient failure an error is.
+/// What kind of failure an error is, for retry and routing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Transient {
-    /// PostgreSQL / CockroachDB / YugabyteDB `40001`, MariaDB 1020 (snapshot isolation),
-    /// TiDB 9007 (write conflict) and 8028 (schema changed).
-    Serialization,
-    /// PostgreSQL `40P01`, MySQL/MariaDB 1213.
-    Deadlock,
-    /// MySQL/MariaDB 1205 (lock wait timeout), PostgreSQL `55P03` (lock_timeout).
-    LockTimeout,
+    /// A transient kind of [`Error`].
+    Kind(TransientKind),
     /// The server answered that the outcome is unknown (CockroachDB `40003`).
     Ambiguous,
-    /// The connection broke or could not be made: I/O error, pool timeout, server
-    /// shutting down (`57P01`…), connection exceptions (class `08`), MySQL 2006/2013.
-    ConnectionLost,
     /// The server refused a write because it is read-only (a replica): `25006`, MySQL
     /// 1290/1792/1836.
     ReadOnly,
 }
 
-/// Reads the driver's error inside `err`.
+impl Transient {
+    /// The connection is gone or none could be had: a replica that answers so is down,
+    /// and a `COMMIT` that fails so has an unknown outcome.
+    pub(crate) fn is_connection_failure(self) -> bool {
+        matches!(
+            self,
+            Transient::Kind(TransientKind::ConnectionLost | TransientKind::PoolExhausted)
+                | Transient::Ambiguous
+        )
+    }
+}
+
+/// Reads `err`.
 pub(crate) fn classify(err: &DbErr) -> Option<Transient> {
-    let e = match err {
-        DbErr::ConnectionAcquire(_) => return Some(Transient::ConnectionLost),
-        DbErr::Conn(RuntimeErr::SqlxError(e))
-        | DbErr::Exec(RuntimeErr::SqlxError(e))
-        | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
-        // SeaORM wraps some driver failures in its own text; a closed pool reads like this
-        DbErr::Conn(RuntimeErr::Internal(_)) => return Some(Transient::ConnectionLost),
-        _ => return None,
+    if let Some(kind) = Error::from_db(err.clone()).transient_kind() {
+        return Some(Transient::Kind(kind));
+    }
+    let (DbErr::Conn(RuntimeErr::SqlxError(e))
+    | DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))) = err
+    else {
+        return None;
     };
-    use sea_orm::sqlx::Error as X;
-    match e.as_ref() {
-        X::Io(_) | X::Tls(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed => {
-            Some(Transient::ConnectionLost)
-        }
-        X::Protocol(_) => Some(Transient::ConnectionLost),
-        X::Database(db) => {
-            #[cfg(feature = "mysql")]
-            if let Some(my) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
-                return match my.number() {
-                    1213 => Some(Transient::Deadlock),
-                    1205 => Some(Transient::LockTimeout),
-                    // MariaDB snapshot-isolation conflict; TiDB write conflict and
-                    // schema changed during the transaction
-                    1020 | 9007 | 8028 => Some(Transient::Serialization),
-                    1290 | 1792 | 1836 => Some(Transient::ReadOnly),
-                    1053 | 1927 | 2006 | 2013 => Some(Transient::ConnectionLost),
-                    _ => None,
-                };
-            }
-            let code = db.code()?;
-            match code.as_ref() {
-                "40001" => Some(Transient::Serialization),
-                "40P01" => Some(Transient::Deadlock),
-                "55P03" => Some(Transient::LockTimeout),
-                "40003" => Some(Transient::Ambiguous),
-                "25006" => Some(Transient::ReadOnly),
-                "57P01" | "57P02" | "57P03" => Some(Transient::ConnectionLost),
-                c if c.starts_with("08") => Some(Transient::ConnectionLost),
-                _ => None,
-            }
-        }
+    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+        return None;
+    };
+    #[cfg(feature = "mysql")]
+    if let Some(my) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+        return match my.number() {
+            // MariaDB snapshot-isolation conflict; TiDB write conflict and schema
+            // changed during the transaction
+            1020 | 9007 | 8028 => Some(Transient::Kind(TransientKind::SerializationFailure)),
+            1290 | 1792 | 1836 => Some(Transient::ReadOnly),
+            _ => None,
+        };
+    }
+    match db.code()?.as_ref() {
+        "40003" => Some(Transient::Ambiguous),
+        "25006" => Some(Transient::ReadOnly),
         _ => None,
     }
 }
 
-/// Whether the server itself answered (so a failed `COMMIT` did not commit), as
+/// Whether the server itself refused a failed `COMMIT` (so nothing committed), as
 /// opposed to the connection failing with the outcome unknown.
 pub(crate) fn answered_by_server(err: &DbErr) -> bool {
     let (DbErr::Exec(RuntimeErr::SqlxError(e))
@@ -85,8 +75,5 @@ pub(crate) fn answered_by_server(err: &DbErr) -> bool {
         return false;
     };
     matches!(e.as_ref(), sea_orm::sqlx::Error::Database(_))
-        && !matches!(
-            classify(err),
-            Some(Transient::ConnectionLost | Transient::Ambiguous)
-        )
+        && !classify(err).is_some_and(Transient::is_connection_failure)
 }

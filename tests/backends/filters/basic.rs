@@ -302,7 +302,66 @@ async fn exists_many_to_many(t: TestDb) {
     assert_eq!(names, ["Go"]);
 }
 
+/// README (issue 10 docs): ordering by an expression is a `Filter` of your own that
+/// calls `FilterQuery::order_by`.
+#[derive(Debug)]
+struct OrderByExpr(&'static str, sea_orm::Order);
+
+impl advanced_alchemy::filters::Filter<flt_item::Entity> for OrderByExpr {
+    fn apply(&self, query: &mut advanced_alchemy::filters::FilterQuery<flt_item::Entity>) {
+        query.order_by(sea_orm::sea_query::Expr::cust(self.0), self.1.clone(), None);
+    }
+}
+
+async fn order_by_an_expression(t: TestDb) {
+    seed(&t, ["b", "C", "a", "D"].map(item).to_vec()).await;
+    let lower = OrderByExpr("lower(name)", sea_orm::Order::Asc);
+    assert_eq!(ordered_names(&t, lower).await, ["a", "b", "C", "D"]);
+    let random = if t.backend == crate::support::Backend::MySql {
+        "RAND()"
+    } else {
+        "random()"
+    };
+    let mut shuffled = ordered_names(&t, OrderByExpr(random, sea_orm::Order::Asc)).await;
+    shuffled.sort();
+    assert_eq!(shuffled, ["C", "D", "a", "b"]);
+}
+
+/// README (issue 10 docs): several conditions inside one `ExistsFilter` are one
+/// `Condition` (or a `FilterGroup`) given as its predicate.
+async fn exists_with_combined_conditions(t: TestDb) {
+    use sea_orm::sea_query::Condition;
+    let saved = abcd(&t).await;
+    let children = Repository::<flt_child::Entity, _>::new(&t.db);
+    for (parent, label) in [(0, "red"), (0, "blue"), (1, "Red"), (2, "green")] {
+        children
+            .add(flt_child::ActiveModel {
+                item_id: Set(saved[parent].id),
+                label: Set(label.to_owned()),
+                ..Default::default()
+            })
+            .await
+            .expect("child");
+    }
+    let blue_or_green = Condition::any()
+        .add(flt_child::Column::Label.eq("blue"))
+        .add(flt_child::Column::Label.eq("green"));
+    assert_eq!(
+        names(&t, ExistsFilter::new::<flt_child::Entity>(blue_or_green)).await,
+        ["a", "c"]
+    );
+    // one child satisfying both: b's "Red" (a's "red" and "blue" are two children)
+    let both = Condition::all()
+        .add(flt_child::Column::Label.ne("blue"))
+        .add(flt_child::Column::Label.ne("green"))
+        .add(flt_child::Column::Id.gt(saved.len() as i64 * 0));
+    let got = names(&t, ExistsFilter::new::<flt_child::Entity>(both)).await;
+    assert_eq!(got, ["a", "b"]);
+}
+
 crate::backend_tests!(
+    order_by_an_expression,
+    exists_with_combined_conditions,
     comparisons,
     text_equality_is_exact,
     nulls_and_booleans,

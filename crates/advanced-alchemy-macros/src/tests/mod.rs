@@ -16,7 +16,7 @@ fn error(options_src: &str, item_src: &str) -> String {
     }
 }
 
-const ITEM: &str = "pub struct Model { pub name: String }";
+const ITEM: &str = "#[sea_orm(table_name = \"t\")] pub struct Model { pub name: String }";
 
 #[test]
 fn bases_and_mixins() {
@@ -37,7 +37,18 @@ fn mistakes_are_explained() {
     assert!(error("UniqueMixin", ITEM).contains("implement"));
     assert!(error("key = serial", ITEM).contains("unknown key strategy"));
     assert!(error("key_server_default = \"now()\"", ITEM).contains("needs a key strategy"));
-    assert!(error("UUIDBase", "pub struct Model { pub id: i32 }").contains("adds the `id` field"));
+    assert!(
+        error(
+            "UUIDBase",
+            "#[sea_orm(table_name = \"t\")] pub struct Model { pub id: i32 }"
+        )
+        .contains("adds the `id` field")
+    );
+    // SeaORM alone would say "expected `=`" (issue 10, docs)
+    assert!(
+        error("BigIntBase", "pub struct Model { pub name: String }")
+            .contains("#[sea_orm(table_name = \"…\")]")
+    );
     assert!(error("AuditColumns", "pub struct Model(i32);").contains("named fields"));
     assert!(
         error("key_server_default(oracle = \"x\")", ITEM).contains("postgres, mysql or sqlite")

@@ -132,7 +132,9 @@ where
     /// skipped and missing from the result (as in the Python library, which returns the
     /// updated rows only); compare lengths to detect it. A key given twice is updated
     /// once, the later row's values winning column by column. On MySQL the rows are
-    /// locked (`FOR UPDATE`), updated and read back.
+    /// locked (`FOR UPDATE`), updated and read back. A whole `Model` is stored as given,
+    /// as in [`update`](Self::update): its columns that differ from the stored row are
+    /// written.
     ///
     /// ```
     /// # mod post { use sea_orm::entity::prelude::*;
@@ -176,8 +178,11 @@ where
                 self.model_name()
             ))));
         }
-        let multi = rows.len() > 1 || self.backend() == DbBackend::MySql;
+        let whole = rows.iter().any(|am| super::writes::is_whole_row::<E>(am));
+        let multi = rows.len() > 1 || whole || self.backend() == DbBackend::MySql;
         atomic!(self, multi, |conn| async {
+            // whole models: the columns that differ from the stored rows
+            let rows = self.resolve_whole_rows(conn, rows).await?;
             // hooks, then one row per key (later values win column by column)
             let mut order: Vec<Key> = Vec::new();
             let mut by_pk: HashMap<Key, E::ActiveModel> = HashMap::new();

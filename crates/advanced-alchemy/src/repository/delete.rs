@@ -12,7 +12,7 @@ use crate::filters::{Filter, FilterQuery};
 use crate::types::DateTimeUTC;
 use sea_orm::sea_query::{Condition, Expr, IntoCondition, ValueTuple};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PrimaryKeyTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, ModelTrait, PrimaryKeyTrait, QueryFilter,
     QuerySelect, TransactionTrait,
 };
 
@@ -28,6 +28,61 @@ enum Removal {
 }
 
 type Key<E> = <<E as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType;
+
+/// What [`Repository::delete_many`] and [`Repository::hard_delete_many`] accept for each
+/// row: its primary key (`i64`, `Uuid`, a tuple for a composite key, anything `Into`
+/// it) or the row itself (a `Model` or `&Model`), as the Python library's
+/// `delete_many` takes ids or instances. `How` is a marker the compiler infers
+/// ([`ByKey`], [`ByModel`], [`ByModelRef`]); you never name it.
+///
+/// ```
+/// # mod post { use sea_orm::entity::prelude::*;
+/// #   #[advanced_alchemy::model(BigIntBase)] #[sea_orm::model]
+/// #   #[derive(Clone, Debug, PartialEq, DeriveEntityModel)] #[sea_orm(table_name = "post")]
+/// #   pub struct Model { pub title: String } }
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> advanced_alchemy::Result<()> {
+/// use sea_orm::ActiveValue::Set;
+/// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+/// # advanced_alchemy::registry::Registry::new().register::<post::Entity>().create_all(&db).await?;
+/// let posts = advanced_alchemy::repository::Repository::<post::Entity, _>::new(&db);
+/// let rows = posts.add_many(["a", "b", "c"].map(|t| post::ActiveModel { title: Set(t.into()), ..Default::default() })).await?;
+/// assert_eq!(posts.delete_many(&rows[..2]).await?.len(), 2); // models by reference
+/// assert_eq!(posts.delete_many([rows[2].id]).await?.len(), 1); // keys
+/// # Ok(()) }
+/// ```
+pub trait DeleteKey<E: EntityTrait, How> {
+    /// The primary key of the row, as a value tuple.
+    fn into_key_tuple(self) -> ValueTuple;
+}
+
+/// [`DeleteKey`] marker: a primary key value.
+#[derive(Debug)]
+pub enum ByKey {}
+/// [`DeleteKey`] marker: a model.
+#[derive(Debug)]
+pub enum ByModel {}
+/// [`DeleteKey`] marker: a model by reference.
+#[derive(Debug)]
+pub enum ByModelRef {}
+
+impl<E: EntityTrait, K: Into<Key<E>>> DeleteKey<E, ByKey> for K {
+    fn into_key_tuple(self) -> ValueTuple {
+        key_tuple::<E>(self)
+    }
+}
+
+impl<E: EntityTrait, M: ModelTrait<Entity = E>> DeleteKey<E, ByModel> for M {
+    fn into_key_tuple(self) -> ValueTuple {
+        self.get_primary_key_value()
+    }
+}
+
+impl<E: EntityTrait, M: ModelTrait<Entity = E>> DeleteKey<E, ByModelRef> for &M {
+    fn into_key_tuple(self) -> ValueTuple {
+        self.get_primary_key_value()
+    }
+}
 
 impl<E, C> Repository<'_, E, C>
 where
@@ -62,7 +117,8 @@ where
     /// Deletes (or soft-deletes) the rows with these primary keys and returns them.
     /// Keys go in chunks under the backend's bind-parameter limit (or the
     /// [`chunk_size`](Self::chunk_size)); several chunks run in one transaction, so a
-    /// failure deletes nothing. Keys without a row are ignored.
+    /// failure deletes nothing. Keys without a row are ignored. Each item is a key or a
+    /// model (see [`DeleteKey`]).
     ///
     /// ```
     /// # mod post { use sea_orm::entity::prelude::*;
@@ -80,7 +136,7 @@ where
     /// assert_eq!(posts.delete_many([a.id, b.id, 999]).await?.len(), 2);
     /// # Ok(()) }
     /// ```
-    pub async fn delete_many<K: Into<Key<E>>>(
+    pub async fn delete_many<K: DeleteKey<E, How>, How>(
         &self,
         ids: impl IntoIterator<Item = K>,
     ) -> Result<Vec<E::Model>> {
@@ -174,7 +230,7 @@ where
     /// assert!(posts.hard_delete_many([1, 2]).await?.is_empty());
     /// # Ok(()) }
     /// ```
-    pub async fn hard_delete_many<K: Into<Key<E>>>(
+    pub async fn hard_delete_many<K: DeleteKey<E, How>, How>(
         &self,
         ids: impl IntoIterator<Item = K>,
     ) -> Result<Vec<E::Model>> {
@@ -214,12 +270,12 @@ where
         }
     }
 
-    async fn remove_many<K: Into<Key<E>>>(
+    async fn remove_many<K: DeleteKey<E, How>, How>(
         &self,
         ids: impl IntoIterator<Item = K>,
         how: Removal,
     ) -> Result<Vec<E::Model>> {
-        let ids: Vec<ValueTuple> = ids.into_iter().map(key_tuple::<E>).collect();
+        let ids: Vec<ValueTuple> = ids.into_iter().map(K::into_key_tuple).collect();
         if ids.is_empty() {
             return Ok(Vec::new());
         }

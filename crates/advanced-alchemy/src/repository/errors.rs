@@ -117,6 +117,17 @@ impl ErrorMessages {
                 model,
                 message: msg(self.not_found, message),
             },
+            Error::Transient {
+                kind,
+                model: m,
+                detail,
+                source,
+            } => Error::Transient {
+                kind,
+                model: m.or_else(|| Some(model.to_owned())),
+                detail,
+                source,
+            },
             Error::Database(source) => Error::Repository {
                 model: model.to_owned(),
                 message: self.other.map(str::to_owned),

@@ -52,9 +52,12 @@ where
     ///
     /// Race-free: the insert cannot fail on the match key, and a caller that loses the
     /// race reads the winner's row, so concurrent callers with the same new key end with
-    /// one row, and exactly one of them sees `created`. The match fields must therefore
-    /// be the primary key or a unique constraint ([`Error::InvalidRequest`] otherwise) and
-    /// must be set, not NULL, in `data`. A collision on another unique key is
+    /// one row, and exactly one of them sees `created`, when the match fields are the
+    /// primary key or a unique constraint. Other match fields are accepted, as in the
+    /// Python library: the lookup and insert then run under the strongest lock the
+    /// backend has (see [`upsert_many`](Self::upsert_many)), which is race-free only
+    /// against callers taking the same lock. The match fields must be set, not NULL, in
+    /// `data`. A collision on another unique key is
     /// [`Error::DuplicateKey`] naming it, as is a soft-deleted row holding the key.
     ///
     /// ```
@@ -91,9 +94,18 @@ where
         // stored row see equal instants as equal
         let am = crate::base::bind_datetimes(data.into_active_model(), self.backend());
         let key = self.match_key(&am, match_fields, "get_or_upsert")?;
-        let find = self.match_condition(match_fields, key);
-        atomic!(self, false, |conn| async {
-            if let Some(found) = self.find_by_match(conn, find.clone(), false).await? {
+        let unique = self.unique_target(self.conn, match_fields).await?;
+        let find = self.match_condition(match_fields, key.clone());
+        atomic!(self, !unique, |conn| async {
+            if !unique {
+                // no constraint to conflict on: serialize the callers of this key
+                self.lock_match_key(conn, match_fields, &key).await?;
+            }
+            let found = match unique {
+                true => self.find_by_match(conn, find.clone(), false).await?,
+                false => self.find_by_match_for_update(conn, find.clone()).await?,
+            };
+            if let Some(found) = found {
                 return match upsert {
                     true => Ok((
                         self.apply_changes(conn, found, &am, match_fields).await?.0,
@@ -108,7 +120,7 @@ where
                 .await
                 .map_err(|e| self.db_err(e))?;
             match self
-                .insert_unless_exists(conn, &prepared, match_fields)
+                .insert_unless_exists(conn, &prepared, match_fields, unique)
                 .await?
             {
                 Insert::Created(model) => {
@@ -228,6 +240,24 @@ where
         }
     }
 
+    /// [`find_by_match`](Self::find_by_match) locking the rows it finds (`FOR UPDATE`;
+    /// on MySQL also the gap a new row would go in); SQLite's write lock is already held.
+    async fn find_by_match_for_update<X: ConnectionTrait>(
+        &self,
+        conn: &X,
+        condition: Condition,
+    ) -> Result<Option<E::Model>> {
+        let mut select = E::find().filter(condition).limit(2);
+        if self.backend() != DbBackend::Sqlite {
+            select = select.lock_exclusive();
+        }
+        let mut rows = select.all(conn).await.map_err(|e| self.db_err(e))?;
+        match rows.len() {
+            0 | 1 => Ok(rows.pop()),
+            _ => Err(self.err(Error::multiple_results(self.model_name()))),
+        }
+    }
+
     /// Writes the columns of `data` that differ from `found` (not the key, the match
     /// fields or the audit columns); `true` when there were any.
     async fn apply_changes<X: ConnectionTrait>(
@@ -266,7 +296,16 @@ where
         conn: &X,
         am: &E::ActiveModel,
         match_fields: &[E::Column],
+        unique: bool,
     ) -> Result<Insert<E::Model>> {
+        if !unique {
+            // looked up under the key's lock: a plain insert
+            let model = self
+                .insert_rows(conn, std::slice::from_ref(am))
+                .await?
+                .remove(0);
+            return Ok(Insert::Created(model));
+        }
         let cols = super::rows::present::<E>(am);
         let mut stmt = self.insert_statement(&cols, &[am])?;
         if self.backend() != DbBackend::MySql {
@@ -288,7 +327,6 @@ where
         // MySQL: `ON DUPLICATE KEY UPDATE pk = IF(LAST_INSERT_ID(EXISTED) …, pk, pk)` writes
         // nothing but reports EXISTED as the insert id when the key existed. (Affected rows
         // cannot tell: sqlx connects with CLIENT_FOUND_ROWS, so a no-op update counts 1.)
-        self.require_unique(conn, match_fields).await?;
         let pk = pk_columns::<E>();
         stmt.on_conflict(mysql_noop_reporting_existing(pk[0]));
         let result = conn.execute(&stmt).await.map_err(|e| self.db_err(e))?;
@@ -315,7 +353,8 @@ where
         conn: &X,
         am: E::ActiveModel,
     ) -> Error {
-        let savepoint = match conn.begin().await {
+        let options = crate::session::write_transaction(conn.get_database_backend());
+        let savepoint = match conn.begin_with_options(options).await {
             Ok(savepoint) => savepoint,
             Err(e) => return self.db_err(e),
         };

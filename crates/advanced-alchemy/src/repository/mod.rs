@@ -62,6 +62,7 @@ mod rows;
 mod upsert;
 
 pub use cached::CachedReads;
+pub use delete::{ByKey, ByModel, ByModelRef, DeleteKey};
 pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};
 pub use slug::SlugRepository;
@@ -422,9 +423,12 @@ macro_rules! atomic {
     ($repo:expr, $multi:expr, |$conn:ident| $body:expr) => {{
         let repo = &$repo;
         if repo.auto_commit || $multi {
-            let tx = sea_orm::TransactionTrait::begin(repo.conn)
-                .await
-                .map_err(|e| repo.db_err(e))?;
+            let tx = sea_orm::TransactionTrait::begin_with_options(
+                repo.conn,
+                $crate::session::write_transaction(repo.conn.get_database_backend()),
+            )
+            .await
+            .map_err(|e| repo.db_err(e))?;
             let outcome = {
                 let $conn = &tx;
                 $body.await

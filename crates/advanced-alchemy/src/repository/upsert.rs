@@ -2,10 +2,10 @@
 //!
 //! PostgreSQL and SQLite: `INSERT … ON CONFLICT (key) DO UPDATE SET … RETURNING …`, one
 //! statement per chunk. MySQL: `INSERT … ON DUPLICATE KEY UPDATE …`, then the rows are
-//! read back by key. The key (the match fields, or the primary key) must be a primary key
-//! or unique constraint: PostgreSQL and SQLite refuse anything else, and on MySQL the
-//! repository checks `information_schema` first, because `ON DUPLICATE KEY` would
-//! otherwise match whatever unique key collides.
+//! read back by key. Those need the key (the match fields, or the primary key) to be a
+//! primary key or unique constraint, which the repository asks the database's catalog
+//! (MySQL's `ON DUPLICATE KEY` would otherwise match whatever unique key collides); other
+//! match fields take a lookup-then-write path under a lock (see `upsert_many`).
 //!
 //! `get_or_upsert` and `get_and_update` are in `get_or_upsert.rs`.
 
@@ -75,9 +75,24 @@ where
     /// * Rows with the same match key in one call: the last one is written (PostgreSQL
     ///   refuses to touch a row twice in one statement), and each of their positions in
     ///   the result holds that row.
-    /// * The match fields must be the primary key or a unique constraint, else
-    ///   [`Error::InvalidRequest`] names them; matching on anything else could not be done
-    ///   without races.
+    /// * Match fields that a primary key or unique constraint covers exactly take the
+    ///   race-free native path (`ON CONFLICT` / `ON DUPLICATE KEY`). Any other match
+    ///   fields are accepted, as in the Python library, and take its path: each row is
+    ///   looked up under the strongest lock the backend has (PostgreSQL: an advisory
+    ///   lock on the key, then `FOR UPDATE`; MySQL: `FOR UPDATE`, which also locks the
+    ///   gap; SQLite: the `BEGIN IMMEDIATE` write lock), then the one match is updated or
+    ///   the row inserted; several matches are [`Error::MultipleResultsFound`]. Only a
+    ///   unique constraint makes this safe against writers that do not take the same
+    ///   lock (plain inserts, other programs).
+    /// * Match keys compare as the column's collation compares them, as the unique
+    ///   index does. MySQL and MariaDB's default collations ignore case (and trailing
+    ///   spaces, and some accents): upserting `AGATHA@example.com` updates the row stored
+    ///   as `agatha@example.com`, and the row returned carries the stored spelling, not
+    ///   the one sent (the match fields are never rewritten). PostgreSQL and SQLite
+    ///   compare bytes: the same call inserts a second row. Use a binary collation
+    ///   (`utf8mb4_bin`) on MySQL, or normalise the key (`lower()`) before the call, to
+    ///   get one behaviour everywhere. The same holds for `get_or_upsert` and for the
+    ///   text filters (see [`filters::text`](crate::filters::text)).
     /// * Chunked under the bind-parameter limit; several statements run in one
     ///   transaction (a savepoint inside yours), so a failure writes nothing.
     ///
@@ -121,8 +136,10 @@ where
             Some(fields) => fields.to_vec(),
             None => pk_columns::<E>(),
         };
-        let multi = rows.len() > 1 || self.backend() == DbBackend::MySql;
-        atomic!(self, multi, |conn| self.upsert_on(conn, rows, &target))
+        let unique = self.unique_target(self.conn, &target).await?;
+        let multi = rows.len() > 1 || !unique || self.backend() == DbBackend::MySql;
+        atomic!(self, multi, |conn| self
+            .upsert_on(conn, rows, &target, unique))
     }
 
     async fn upsert_on<X: ConnectionTrait>(
@@ -130,6 +147,7 @@ where
         conn: &X,
         rows: Vec<E::ActiveModel>,
         target: &[E::Column],
+        unique: bool,
     ) -> Result<Vec<E::Model>> {
         // hooks first: they may fill the key columns; then one row per match key, the last
         // one winning, and `slots` remembering which distinct row each input became
@@ -177,10 +195,19 @@ where
             .filter_map(|(i, key)| key.as_ref().map(|k| (format!("{k:?}"), i)))
             .collect();
         keyed.sort_unstable();
-        let groups = group_by_columns::<E>(keyed.iter().map(|(_, i)| (*i, &distinct[*i])));
-        if !groups.is_empty() {
-            self.require_unique(conn, target).await?;
+        if !unique {
+            // no unique constraint to conflict on: look each row up (Python's way)
+            for (_, i) in &keyed {
+                if let Some(key) = &keys[*i] {
+                    stored[*i] = Some(
+                        self.upsert_by_lookup(conn, &distinct[*i], target, key)
+                            .await?,
+                    );
+                }
+            }
+            keyed.clear();
         }
+        let groups = group_by_columns::<E>(keyed.iter().map(|(_, i)| (*i, &distinct[*i])));
         for (cols, positions) in groups {
             for chunk in positions.chunks(self.rows_per_chunk(cols.len())) {
                 let chunk_rows: Vec<&E::ActiveModel> =
@@ -300,14 +327,14 @@ where
         }
     }
 
-    /// Refuses match fields that no primary key or unique constraint covers exactly.
-    /// PostgreSQL and SQLite check this themselves (see [`upsert_err`](Self::upsert_err));
-    /// MySQL would silently react to whichever unique key collides, so ask it.
-    pub(super) async fn require_unique<X: ConnectionTrait>(
+    /// Whether a primary key or a unique constraint (not a partial index) covers
+    /// exactly the columns of `target`, as the database says: the native
+    /// `ON CONFLICT` / `ON DUPLICATE KEY` upserts need one.
+    pub(super) async fn unique_target<X: ConnectionTrait>(
         &self,
         conn: &X,
         target: &[E::Column],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let pk = pk_columns::<E>();
         let covers = |cols: &[&str]| {
             cols.len() == target.len()
@@ -315,25 +342,44 @@ where
                     .iter()
                     .all(|t| cols.iter().any(|c| c.eq_ignore_ascii_case(t.as_str())))
         };
+        if covers(&pk.iter().map(|c| c.as_str()).collect::<Vec<_>>()) {
+            return Ok(true);
+        }
+        // a column the entity declares unique: PostgreSQL and SQLite would refuse the
+        // native statement if the schema disagreed (MySQL would not, so it is asked)
         if self.backend() != DbBackend::MySql
-            || covers(&pk.iter().map(|c| c.as_str()).collect::<Vec<_>>())
+            && let [col] = target
+            && sea_orm::ColumnTrait::def(col).is_unique()
         {
-            return Ok(());
+            return Ok(true);
         }
         let entity = E::default();
-        let sql = "SELECT CAST(INDEX_NAME AS CHAR) AS name, CAST(COLUMN_NAME AS CHAR) AS col \
-                   FROM information_schema.STATISTICS \
-                   WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND NON_UNIQUE = 0";
-        let values: [Value; 2] = [
-            entity.schema_name().map(str::to_owned).into(),
-            entity.table_name().to_owned().into(),
-        ];
+        let table = entity.table_name().to_owned();
+        let (sql, values): (&str, Vec<Value>) = match self.backend() {
+            DbBackend::MySql => (
+                "SELECT CAST(INDEX_NAME AS CHAR) AS name, CAST(COLUMN_NAME AS CHAR) AS col \
+                 FROM information_schema.STATISTICS \
+                 WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND NON_UNIQUE = 0",
+                vec![entity.schema_name().map(str::to_owned).into(), table.into()],
+            ),
+            DbBackend::Postgres => (
+                "SELECT CAST(i.indexrelid AS TEXT) AS name, CAST(a.attname AS TEXT) AS col \
+                 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+                 JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(i.indkey) \
+                 WHERE i.indisunique AND i.indpred IS NULL AND c.relname = $2 \
+                 AND n.nspname = COALESCE($1, current_schema())",
+                vec![entity.schema_name().map(str::to_owned).into(), table.into()],
+            ),
+            _ => (
+                "SELECT il.name AS name, ii.name AS col \
+                 FROM pragma_index_list(?) AS il, pragma_index_info(il.name) AS ii \
+                 WHERE il.\"unique\" = 1 AND il.partial = 0",
+                vec![table.into()],
+            ),
+        };
         let rows = conn
-            .query_all_raw(Statement::from_sql_and_values(
-                DbBackend::MySql,
-                sql,
-                values,
-            ))
+            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, values))
             .await
             .map_err(|e| self.db_err(e))?;
         let mut indexes: HashMap<String, Vec<String>> = HashMap::new();
@@ -342,14 +388,107 @@ where
             let col: String = row.try_get("", "col").map_err(|e| self.db_err(e))?;
             indexes.entry(name).or_default().push(col);
         }
-        if indexes
+        Ok(indexes
             .values()
-            .any(|cols| covers(&cols.iter().map(String::as_str).collect::<Vec<_>>()))
-        {
-            Ok(())
-        } else {
-            Err(self.no_unique(target))
+            .any(|cols| covers(&cols.iter().map(String::as_str).collect::<Vec<_>>())))
+    }
+
+    /// Serializes writers of one match key on non-unique match fields: on PostgreSQL a
+    /// transaction-level advisory lock on a hash of the table, the fields and the key
+    /// (PostgreSQL has no lock on rows that do not exist yet); MySQL's locking read
+    /// (`FOR UPDATE`, which under REPEATABLE READ also locks the gap a new row would go
+    /// in) and SQLite's `BEGIN IMMEDIATE` write lock need nothing more.
+    pub(super) async fn lock_match_key<X: ConnectionTrait>(
+        &self,
+        conn: &X,
+        target: &[E::Column],
+        key: &Key,
+    ) -> Result<()> {
+        if self.backend() != DbBackend::Postgres {
+            return Ok(());
         }
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        hash.update(E::default().table_name().as_bytes());
+        for col in target {
+            hash.update([0]);
+            hash.update(col.as_str().as_bytes());
+        }
+        hash.update([0]);
+        hash.update(format!("{key:?}").as_bytes());
+        let digest = hash.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        let lock: Value = i64::from_be_bytes(first).into();
+        conn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [lock],
+        ))
+        .await
+        .map_err(|e| self.db_err(e))?;
+        Ok(())
+    }
+
+    /// An upsert on match fields without a unique constraint, as the Python library does
+    /// it: lock the key ([`lock_match_key`](Self::lock_match_key)), look the row up
+    /// (`FOR UPDATE` on the servers), then update the one match or insert. Several
+    /// matches are [`Error::MultipleResultsFound`]. `am` has been through the save hooks
+    /// as an insert.
+    async fn upsert_by_lookup<X: ConnectionTrait>(
+        &self,
+        conn: &X,
+        am: &E::ActiveModel,
+        target: &[E::Column],
+        key: &Key,
+    ) -> Result<E::Model> {
+        use sea_orm::{ActiveModelTrait, ActiveValue, Iterable, QuerySelect};
+        self.lock_match_key(conn, target, key).await?;
+        let mut find = E::find().filter(key_eq::<E>(target, key.clone())).limit(2);
+        if let Some(col) = E::soft_delete_column()
+            && !self.include_deleted
+        {
+            find = find.filter(sea_orm::ColumnTrait::is_null(&col));
+        }
+        if self.backend() != DbBackend::Sqlite {
+            find = find.lock_exclusive();
+        }
+        let mut found = find.all(conn).await.map_err(|e| self.db_err(e))?;
+        let existing = match found.len() {
+            0 => {
+                return Ok(self
+                    .insert_rows(conn, std::slice::from_ref(am))
+                    .await?
+                    .remove(0));
+            }
+            1 => found.remove(0),
+            _ => return Err(self.err(Error::multiple_results(self.model_name()))),
+        };
+        let pk = pk_columns::<E>();
+        let created = E::audit_columns().map(|(created, _)| created);
+        // the stored row, with what `am` sets written over it (not the key, the match
+        // fields or `created_at`)
+        let mut change = existing.clone().into_active_model();
+        let mut writes = false;
+        for col in E::Column::iter() {
+            if has(&pk, col)
+                || has(target, col)
+                || created.is_some_and(|c| c.as_str() == col.as_str())
+            {
+                continue;
+            }
+            if let ActiveValue::Set(value) = am.get(col) {
+                change.set(col, value);
+                writes = true;
+            }
+        }
+        if !writes {
+            return Ok(existing);
+        }
+        E::update(change)
+            .exec(conn)
+            .await
+            .map_err(|e| self.db_err(e))
     }
 
     fn no_unique(&self, target: &[E::Column]) -> Error {

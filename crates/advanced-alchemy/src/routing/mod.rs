@@ -498,7 +498,7 @@ impl RoutingConnection {
             match run(&slot.db).await {
                 Ok(value) => return Ok(value),
                 Err(err) => match classify_error(&err) {
-                    Some(Transient::ConnectionLost) => {
+                    Some(kind) if kind.is_connection_failure() => {
                         slot.mark_down(self.shared.config.retry_down_after, &err);
                     }
                     Some(Transient::ReadOnly) => {

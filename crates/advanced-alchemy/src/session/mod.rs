@@ -105,6 +105,14 @@ impl Session {
 
     /// Starts a transaction and returns the session that owns it.
     ///
+    /// On SQLite the transaction is `BEGIN IMMEDIATE`: it takes the write lock at once
+    /// (waiting up to the busy timeout for another writer), so a write later in it never
+    /// needs to upgrade a read lock, which SQLite refuses with "database is locked" when
+    /// another connection wrote meanwhile. SQLite has one writer at a time anyway; for
+    /// read-only work that should not wait for writers, read through the pool
+    /// ([`Session::new`]) or begin a deferred transaction with SeaORM's `db.begin()` and
+    /// [`Session::from_transaction`].
+    ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> advanced_alchemy::Result<()> {
@@ -118,7 +126,9 @@ impl Session {
     /// On a [`RoutingConnection`](crate::routing::RoutingConnection) the transaction runs
     /// on the primary.
     pub async fn begin<S: SessionSource + ?Sized>(db: &S) -> Result<Self> {
-        let tx = db.begin_transaction(TransactionOptions::default()).await?;
+        let tx = db
+            .begin_transaction(write_transaction(db.get_database_backend()))
+            .await?;
         Ok(Self::with_conn(Conn::Tx(tx), Vec::new(), Actions::root()))
     }
 
@@ -666,10 +676,22 @@ impl TransactionSession for Session {
     }
 }
 
+/// The options of a transaction that will write: on SQLite `BEGIN IMMEDIATE` (see
+/// [`Session::begin`]), elsewhere the defaults. Savepoints ignore the mode.
+pub(crate) fn write_transaction(backend: DbBackend) -> TransactionOptions {
+    TransactionOptions {
+        sqlite_transaction_mode: (backend == DbBackend::Sqlite)
+            .then_some(sea_orm::SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    }
+}
+
 /// Our errors wrap `DbErr`; hand the original back where SeaORM's traits want one.
 fn into_db_err(err: crate::Error) -> DbErr {
     match err {
-        crate::Error::Database(err) | crate::Error::Connection { source: err, .. } => err,
+        crate::Error::Database(err)
+        | crate::Error::Connection { source: err, .. }
+        | crate::Error::Transient { source: err, .. } => err,
         other => DbErr::Custom(other.to_string()),
     }
 }

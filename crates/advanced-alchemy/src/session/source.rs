@@ -27,7 +27,7 @@ use sea_orm::{
 /// # Ok(()) }
 /// ```
 #[async_trait]
-pub trait SessionSource: sealed::Sealed + Sync {
+pub trait SessionSource: sealed::Sealed + sea_orm::ConnectionTrait + Sync {
     #[doc(hidden)]
     async fn begin_transaction(
         &self,

@@ -68,6 +68,16 @@ impl Argon2Variant {
 /// `hash_len` 32, `salt_len` 16, version 19. A hash made with them verifies in Python and
 /// a Python hash made with them needs no rehash here.
 ///
+/// A hasher is also the policy for verifying: [`PasswordHash::verify_with`] (and
+/// [`PasswordHash::verify_and_update`]) refuse, in microseconds and without hashing, a
+/// stored hash that asks for more than [`max_memory_cost`](Self::max_memory_cost) KiB or
+/// more than [`max_total_cost`](Self::max_total_cost) KiB × passes. Anyone who can write
+/// the column could otherwise make each login attempt allocate gigabytes or spin for
+/// seconds. The limits default to 4 × the configured cost
+/// ([`Argon2Hasher::DEFAULT_LIMIT_FACTOR`]): with argon2-cffi's defaults, 256 MiB and
+/// 768 MiB × passes; set them with [`with_verify_limits`](Self::with_verify_limits) while
+/// older, costlier hashes are still stored.
+///
 /// The setters are `const`, so a hasher can be a constant. Values are checked when a
 /// hash is made ([`PasswordHash::hash`]), or early with [`Argon2Hasher::check`].
 ///
@@ -95,6 +105,10 @@ pub struct Argon2Hasher {
     pub(super) parallelism: u32,
     pub(super) hash_len: usize,
     pub(super) salt_len: usize,
+    /// `None`: [`DEFAULT_LIMIT_FACTOR`](Self::DEFAULT_LIMIT_FACTOR) × `memory_cost`.
+    pub(super) max_memory_cost: Option<u32>,
+    /// `None`: [`DEFAULT_LIMIT_FACTOR`](Self::DEFAULT_LIMIT_FACTOR) × `memory_cost` × `time_cost`.
+    pub(super) max_total_cost: Option<u64>,
 }
 
 impl Default for Argon2Hasher {
@@ -107,6 +121,10 @@ impl Default for Argon2Hasher {
 pub(crate) const CURRENT_VERSION: u32 = 0x13;
 
 impl Argon2Hasher {
+    /// How many times the configured cost a stored hash may ask for, unless
+    /// [`with_verify_limits`](Self::with_verify_limits) says otherwise.
+    pub const DEFAULT_LIMIT_FACTOR: u32 = 4;
+
     /// Smallest `hash_len` accepted (the PHC string format's minimum output).
     pub const MIN_HASH_LEN: usize = phc::Output::MIN_LENGTH;
     /// Largest `hash_len` accepted.
@@ -131,7 +149,84 @@ impl Argon2Hasher {
             parallelism: 4,
             hash_len: 32,
             salt_len: 16,
+            max_memory_cost: None,
+            max_total_cost: None,
         }
+    }
+
+    /// The most a stored hash may ask of [`PasswordHash::verify_with`]: `memory` KiB, and
+    /// `memory × passes` of `total` (KiB × passes). Hashes beyond either are refused
+    /// without being computed. At least the hasher's own cost ([`check`](Self::check)
+    /// says so otherwise), and never above [`PasswordHash::MAX_MEMORY_COST`] and
+    /// [`PasswordHash::MAX_TOTAL_COST`], which bound every verification.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::Argon2Hasher;
+    ///
+    /// let hasher = Argon2Hasher::default();
+    /// assert_eq!((hasher.max_memory_cost(), hasher.max_total_cost()), (262_144, 786_432));
+    /// let lenient = hasher.with_verify_limits(1 << 20, 3 << 20); // 1 GiB, 3 passes of it
+    /// assert_eq!(lenient.max_memory_cost(), 1 << 20);
+    /// assert!(hasher.with_verify_limits(1024, 1024).check().is_err());
+    /// ```
+    #[must_use]
+    pub const fn with_verify_limits(mut self, memory: u32, total: u64) -> Self {
+        self.max_memory_cost = Some(memory);
+        self.max_total_cost = Some(total);
+        self
+    }
+
+    /// The largest `m` (KiB) a stored hash may have to be verified: see
+    /// [`with_verify_limits`](Self::with_verify_limits).
+    ///
+    /// ```
+    /// use advanced_alchemy::types::Argon2Hasher;
+    /// assert_eq!(Argon2Hasher::new().with_memory_cost(1024).max_memory_cost(), 4096);
+    /// ```
+    pub const fn max_memory_cost(&self) -> u32 {
+        match self.max_memory_cost {
+            Some(m) => m,
+            None => self.memory_cost.saturating_mul(Self::DEFAULT_LIMIT_FACTOR),
+        }
+    }
+
+    /// The largest `m × t` (KiB × passes) a stored hash may have to be verified: see
+    /// [`with_verify_limits`](Self::with_verify_limits).
+    ///
+    /// ```
+    /// use advanced_alchemy::types::Argon2Hasher;
+    /// let hasher = Argon2Hasher::new().with_memory_cost(1024).with_time_cost(2);
+    /// assert_eq!(hasher.max_total_cost(), 8192);
+    /// ```
+    pub const fn max_total_cost(&self) -> u64 {
+        match self.max_total_cost {
+            Some(t) => t,
+            None => {
+                self.memory_cost as u64 * self.time_cost as u64 * Self::DEFAULT_LIMIT_FACTOR as u64
+            }
+        }
+    }
+
+    /// Why a hash of `memory_cost` KiB over `time_cost` passes is outside this hasher's
+    /// verify limits, if it is.
+    pub(super) fn refuses(&self, memory_cost: u32, time_cost: u32) -> Option<String> {
+        if let Some(limit) = exceeds_limits(memory_cost, time_cost) {
+            return Some(limit.to_owned());
+        }
+        if memory_cost > self.max_memory_cost() {
+            return Some(format!(
+                "m={memory_cost} KiB is above the hasher's limit of {} KiB",
+                self.max_memory_cost()
+            ));
+        }
+        let total = u64::from(memory_cost) * u64::from(time_cost);
+        if total > self.max_total_cost() {
+            return Some(format!(
+                "m × t = {total} KiB × passes is above the hasher's limit of {}",
+                self.max_total_cost()
+            ));
+        }
+        None
     }
 
     /// The Argon2 variant (argon2-cffi's `type`).
@@ -310,6 +405,15 @@ impl Argon2Hasher {
             return invalid(format!(
                 "memory_cost {} KiB with time_cost {} is {limit}: such hashes would not verify",
                 self.memory_cost, self.time_cost
+            ));
+        }
+        if self.max_memory_cost() < self.memory_cost
+            || self.max_total_cost() < u64::from(self.memory_cost) * u64::from(self.time_cost)
+        {
+            return invalid(format!(
+                "the verify limits ({} KiB, {} KiB × passes) are below the hasher's own cost: its hashes would not verify",
+                self.max_memory_cost(),
+                self.max_total_cost()
             ));
         }
         if !(Self::MIN_HASH_LEN..=Self::MAX_HASH_LEN).contains(&self.hash_len) {

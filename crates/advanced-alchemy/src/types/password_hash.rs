@@ -167,11 +167,13 @@ impl PasswordHash {
     }
 
     /// Whether `password` is the one this hash was made from, in constant time (the
-    /// argon2 crate's comparison). The parameters come from the hash itself, so hashes
-    /// made with other costs (older ones, Python's) verify too.
+    /// argon2 crate's comparison), under the verify limits of [`Argon2Hasher::default`]:
+    /// [`verify_with`](Self::verify_with) with the default hasher. Use `verify_with` and
+    /// your own hasher when you configured one.
     ///
-    /// `false` on a wrong password and on anything that is not a usable Argon2 hash
-    /// (see [`parse`](Self::parse)); never a panic.
+    /// `false` on a wrong password, on anything that is not a usable Argon2 hash (see
+    /// [`parse`](Self::parse)) and on a hash that asks for more than the limits (256 MiB,
+    /// 768 MiB × passes); never a panic.
     ///
     /// ```
     /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
@@ -184,11 +186,64 @@ impl PasswordHash {
     /// # Ok::<(), advanced_alchemy::Error>(())
     /// ```
     pub fn verify(&self, password: impl AsRef<[u8]>) -> bool {
+        self.verify_with(password, &Argon2Hasher::default())
+    }
+
+    /// Whether `password` is the one this hash was made from, refusing (`false`, without
+    /// hashing) a stored hash beyond `hasher`'s verify limits
+    /// ([`Argon2Hasher::with_verify_limits`]; by default 4 × its configured cost). The
+    /// other parameters come from the hash itself, so hashes made with other costs
+    /// within the limits (older ones, Python's) verify too.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
+    ///
+    /// let cheap = Argon2Hasher::new().with_memory_cost(1024).with_time_cost(1).with_parallelism(1);
+    /// let costlier = PasswordHash::hash("hunter2", &cheap.with_memory_cost(8192))?;
+    /// assert!(!costlier.verify_with("hunter2", &cheap)); // 8 MiB > 4 × 1 MiB
+    /// assert!(costlier.verify_with("hunter2", &cheap.with_verify_limits(8192, 8192)));
+    /// assert!(costlier.check_cost(&cheap).is_err());
+    /// # Ok::<(), advanced_alchemy::Error>(())
+    /// ```
+    pub fn verify_with(&self, password: impl AsRef<[u8]>, hasher: &Argon2Hasher) -> bool {
         match Parsed::new(&self.0) {
-            Ok(parsed) => Argon2::default()
-                .verify_password(password.as_ref(), &parsed.phc)
-                .is_ok(),
-            Err(_) => false,
+            Ok(parsed)
+                if hasher
+                    .refuses(parsed.memory_cost, parsed.time_cost)
+                    .is_none() =>
+            {
+                Argon2::default()
+                    .verify_password(password.as_ref(), &parsed.phc)
+                    .is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether [`verify_with`](Self::verify_with) would compute this hash under
+    /// `hasher`'s verify limits: an [`Error::InvalidRequest`] naming the limit it
+    /// exceeds, or that it is not a usable Argon2 hash. No hashing; for reporting a row
+    /// that can never log in.
+    ///
+    /// ```
+    /// use advanced_alchemy::types::{Argon2Hasher, PasswordHash};
+    ///
+    /// // m=64 MiB, t=256: 19 s of CPU per login attempt if it were computed
+    /// let slow = PasswordHash::parse("$argon2id$v=19$m=65536,t=256,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA")?;
+    /// let err = slow.check_cost(&Argon2Hasher::default()).unwrap_err();
+    /// assert!(err.to_string().contains("m × t"), "{err}");
+    /// assert!(!slow.verify("anything"));
+    /// # Ok::<(), advanced_alchemy::Error>(())
+    /// ```
+    pub fn check_cost(&self, hasher: &Argon2Hasher) -> Result<()> {
+        let parsed = Parsed::new(&self.0).map_err(|reason| {
+            Error::InvalidRequest(format!("not a usable Argon2 hash: {reason}"))
+        })?;
+        match hasher.refuses(parsed.memory_cost, parsed.time_cost) {
+            Some(reason) => Err(Error::InvalidRequest(format!(
+                "the stored hash is beyond the verify limits: {reason}"
+            ))),
+            None => Ok(()),
         }
     }
 
@@ -223,7 +278,7 @@ impl PasswordHash {
             || parsed.salt_len != hasher.salt_len
     }
 
-    /// [`verify`](Self::verify), then, when the password is right and the hash
+    /// [`verify_with`](Self::verify_with) under `hasher`'s limits, then, when the password is right and the hash
     /// [needs a rehash](Self::needs_rehash), a new hash of it with `hasher`: the
     /// Python `HashedPassword.verify_and_update`. `(false, None)` for a wrong password,
     /// `(true, None)` when the hash is current, `(true, Some(new))` when `new` should
@@ -251,7 +306,7 @@ impl PasswordHash {
         hasher: &Argon2Hasher,
     ) -> Result<(bool, Option<PasswordHash>)> {
         let password = password.as_ref();
-        if !self.verify(password) {
+        if !self.verify_with(password, hasher) {
             return Ok((false, None));
         }
         if self.needs_rehash(hasher) {

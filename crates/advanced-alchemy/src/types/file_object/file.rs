@@ -100,12 +100,66 @@ impl From<PythonFields> for FileObject {
     }
 }
 
-/// Python's `mimetypes.guess_type(name)[0] or "application/octet-stream"`.
+/// Python's `mimetypes.guess_type(name)[0] or "application/octet-stream"`, from the
+/// table Python's `mimetypes` has built in (see [`super::mime_table`]) and the same
+/// steps: a URL scheme is dropped (a `data:` URL names its own type), suffixes that
+/// stand for two are expanded (`.tgz` is `.tar.gz`), a compression suffix (`.gz`, `.bz2`,
+/// …) is set aside, and the remaining extension is looked up in lower case. Written out
+/// rather than taken from `mime_guess`, whose table differs from Python's (`a.py` is
+/// `text/plain` there, `text/x-python` in Python).
 pub(crate) fn guess_content_type(name: &str) -> String {
-    mime_guess::from_path(name)
-        .first_raw()
+    python_guess_type(name)
         .unwrap_or("application/octet-stream")
         .to_owned()
+}
+
+fn python_guess_type(name: &str) -> Option<&str> {
+    use super::mime_table::{ENCODINGS, SUFFIXES, TYPES};
+    let mut url = name;
+    // urllib's `_splittype`: `scheme:rest`, the scheme without `/` or `:`
+    if let Some(colon) = url.find(':')
+        && colon > 0
+        && !url[..colon].contains('/')
+    {
+        let (scheme, rest) = (&url[..colon], &url[colon + 1..]);
+        if scheme.eq_ignore_ascii_case("data") {
+            let comma = rest.find(',')?;
+            let head = &rest[..comma];
+            let mime = head.split(';').next().unwrap_or(head);
+            return Some(if mime.contains('=') || !mime.contains('/') {
+                "text/plain"
+            } else {
+                mime
+            });
+        }
+        url = rest;
+    }
+    let lookup = |table: &'static [(&'static str, &'static str)], key: &str| {
+        table
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| table[i].1)
+    };
+    let mut path = url.to_owned();
+    let (mut base, mut ext) = split_ext(&path);
+    while let Some(full) = lookup(SUFFIXES, &ext.to_lowercase()) {
+        path = format!("{base}{full}");
+        (base, ext) = split_ext(&path);
+    }
+    if ENCODINGS.contains(&ext) {
+        (_, ext) = split_ext(base);
+    }
+    lookup(TYPES, &ext.to_lowercase())
+}
+
+/// Python's `posixpath.splitext`: the extension is from the last dot of the last path
+/// component, leading dots not counting (`.bashrc` has none).
+fn split_ext(path: &str) -> (&str, &str) {
+    let sep = path.rfind('/').map_or(0, |i| i + 1);
+    match path.rfind('.') {
+        Some(dot) if dot > sep && path[sep..dot].bytes().any(|b| b != b'.') => path.split_at(dot),
+        _ => (path, ""),
+    }
 }
 
 impl FileObject {

@@ -124,6 +124,7 @@ mod column;
 mod error;
 mod file;
 mod list;
+mod mime_table;
 mod registry;
 mod storage;
 mod upload;
