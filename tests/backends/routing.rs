@@ -13,7 +13,9 @@ use advanced_alchemy::Session;
 use advanced_alchemy::cache::{Cache, CacheConfig};
 use advanced_alchemy::repository::Repository;
 use advanced_alchemy::routing::{Replica, RoutingConfig, RoutingConnection, RoutingGroup};
+use futures::FutureExt;
 use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -184,7 +186,8 @@ async fn a_session_reads_its_own_writes_while_the_replica_lags() {
         .execute_unprepared("SELECT pg_wal_replay_pause()")
         .await
         .expect("pause replay");
-    let outcome = async {
+    // whatever happens, replay resumes (other tests use this replica)
+    let outcome = AssertUnwindSafe(async {
         // a list cached from the replica group before the write
         let reader = Session::new(&db).with_cache(&cache);
         let listed = Repository::<scale_item::Entity, _>::new(&reader);
@@ -238,12 +241,14 @@ async fn a_session_reads_its_own_writes_while_the_replica_lags() {
             "a read does not stick"
         );
         item.id
-    }
+    })
+    .catch_unwind()
     .await;
     control
         .execute_unprepared("SELECT pg_wal_replay_resume()")
         .await
         .expect("resume replay");
+    let outcome = outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     caught_up(db.primary(), &control).await;
     let fresh = Session::new(&db);
     assert!(
@@ -286,7 +291,8 @@ async fn a_stopped_replica_fails_no_request() {
     assert!(in_recovery(&db).await);
 
     shell(&stop);
-    let outcome = async {
+    // whatever happens, the replica is started again
+    let outcome = AssertUnwindSafe(async {
         let before = primary_count.load(Ordering::SeqCst);
         for _ in 0..20 {
             assert!(items.count(()).await.expect("no read fails") >= 1);
@@ -300,10 +306,13 @@ async fn a_stopped_replica_fails_no_request() {
             primary_count.load(Ordering::SeqCst) - before >= 41,
             "the primary answered"
         );
-    }
+    })
+    .catch_unwind()
     .await;
     shell(&start);
-    let _ = outcome;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 
     // back: within a few probes the replica answers reads again
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -750,17 +750,17 @@ pub(crate) fn url_secrets(url: &str) -> Vec<String> {
             add(&info[colon + 1..]);
         }
     }
-    if let Ok(parsed) = url::Url::parse(url) {
-        if let Some(password) = parsed.password() {
-            add(password);
-        }
+    if let Ok(parsed) = url::Url::parse(url)
+        && let Some(password) = parsed.password()
+    {
+        add(password);
     }
     if let Some((_, query)) = url.split_once('?') {
         for pair in query.split('&') {
-            if let Some((key, value)) = pair.split_once('=') {
-                if !harmless_param(key) {
-                    add(value);
-                }
+            if let Some((key, value)) = pair.split_once('=')
+                && !harmless_param(key)
+            {
+                add(value);
             }
         }
     }
