@@ -227,7 +227,7 @@ impl Engine {
     ///
     /// ```
     /// use advanced_alchemy::profiles::Engine;
-    /// use sea_orm::DbBackend::{MySql, Postgres};
+    /// use sea_orm::DatabaseBackend::{MySql, Postgres};
     /// assert_eq!(Engine::from_version(Postgres, "CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu)"), Engine::CockroachDb);
     /// assert_eq!(Engine::from_version(Postgres, "PostgreSQL 11.2-YB-2.20.1.0-b0 on x86_64"), Engine::YugabyteDb);
     /// assert_eq!(Engine::from_version(MySql, "8.0.11-TiDB-v7.5.1"), Engine::TiDb);

@@ -92,7 +92,7 @@ where
     ///   compare bytes: the same call inserts a second row. Use a binary collation
     ///   (`utf8mb4_bin`) on MySQL, or normalise the key (`lower()`) before the call, to
     ///   get one behaviour everywhere. The same holds for `get_or_upsert` and for the
-    ///   text filters (see [`filters::text`](crate::filters::text)).
+    ///   text filters (see [`filters`](crate::filters)).
     /// * Chunked under the bind-parameter limit; several statements run in one
     ///   transaction (a savepoint inside yours), so a failure writes nothing.
     ///
