@@ -196,3 +196,41 @@ stop_pg18() {
   as_pg18 "$PG18_BIN/pg_ctl" -D "$PG18_DIR/data" -m fast -w -t 30 stop >/dev/null 2>&1 \
     || kill -9 "$(head -n 1 "$PG18_DIR/data/postmaster.pid")" 2>/dev/null || true
 }
+
+# ------------------------------------------------------- PostgreSQL streaming replicas
+# start_postgres_replica NAME: a hot standby of the server start_postgres started, made
+# with pg_basebackup -R (streaming, on loopback, its own free port). The primary needs no
+# change: PostgreSQL's defaults (wal_level = replica, max_wal_senders = 10, hot_standby
+# = on) and initdb's `host replication all 127.0.0.1/32` line allow it; role aa is a
+# superuser, so it may replicate. Sets PG_REPLICA_<NAME>_PORT and _DIR; stop it with
+# stop_postgres_replica NAME. The primary's settings (fsync off, max_connections) carry
+# over through the copied postgresql.conf; the lines appended here win.
+start_postgres_replica() {
+  local name=$1 port dir
+  port=$(free_port $((PG_PORT + 1)))
+  dir="$WORK/pg-replica-$name"
+  mkdir -m 0700 "$dir" && chown postgres: "$dir"
+  as_pg env PGPASSWORD=aa "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U aa \
+    -D "$dir/data" -R -X stream -c fast >"$dir/basebackup.log" 2>&1 \
+    || { cat "$dir/basebackup.log" >&2; die "pg_basebackup for replica $name failed"; }
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir'
+hot_standby = on
+CONF
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || ! wait_for "$(head -n 1 "$dir/data/postmaster.pid")" \
+      "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+    cat "$dir/server.log" >&2
+    die "PostgreSQL replica $name did not start"
+  fi
+  printf -v "PG_REPLICA_${name^^}_PORT" '%s' "$port"
+  printf -v "PG_REPLICA_${name^^}_DIR" '%s' "$dir"
+}
+
+stop_postgres_replica() {
+  local dir="$WORK/pg-replica-$1"
+  [[ -f "$dir/data/postmaster.pid" ]] || return 0
+  as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 \
+    || kill -9 "$(head -n 1 "$dir/data/postmaster.pid")" 2>/dev/null || true
+}

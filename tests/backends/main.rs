@@ -42,3 +42,9 @@ mod types_vector;
 mod unique;
 mod update_models;
 mod upsert;
+
+// scaling out (issue 13): cache, retry, routing
+mod cache;
+mod profiles;
+mod retry;
+mod routing;

@@ -90,7 +90,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
 ///
 /// let asyncpg = sea_orm::ConnectOptions::new("postgresql+asyncpg://u:secret@h/db");
 /// let err = advanced_alchemy::connect_with(asyncpg).await.unwrap_err();
-/// assert!(err.to_string().contains("postgres://"), "{err}");
+/// assert!(err.to_string().contains("write `postgres:`"), "{err}");
 /// assert!(!err.to_string().contains("secret"));
 /// # Ok(()) }
 /// ```
@@ -220,7 +220,7 @@ pub(crate) fn is_sqlite_memory(url: &str) -> bool {
 }
 
 /// Maps the schemes people write to the ones sqlx knows, and rejects the rest early.
-fn normalize_url(url: &str) -> Result<String> {
+pub(crate) fn normalize_url(url: &str) -> Result<String> {
     let invalid = |reason: &str| Error::InvalidDatabaseUrl {
         url: redact_url(url),
         reason: reason.to_owned(),

@@ -69,6 +69,7 @@
 #![warn(missing_docs)]
 
 pub mod base;
+pub mod cache;
 mod connect;
 pub mod error;
 pub mod filters;
@@ -79,12 +80,16 @@ pub mod naming;
 #[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
 pub mod openapi;
 pub mod pagination;
+pub mod profiles;
 pub mod registry;
 pub mod repository;
+pub mod retry;
+pub mod routing;
 pub mod schema;
 pub mod service;
 pub mod session;
 pub mod stores;
+mod transient;
 pub mod types;
 pub mod utils;
 

@@ -57,11 +57,13 @@ mod reads;
 mod writes;
 
 mod bulk;
+mod cached;
 mod get_or_upsert;
 mod readback;
 mod rows;
 mod upsert;
 
+pub use cached::CachedReads;
 pub use delete::{ByKey, ByModel, ByModelRef, DeleteKey};
 pub use errors::ErrorMessages;
 pub use query::{IntoSelect, QueryRepository};

@@ -15,8 +15,17 @@
 //!   new row is committed ([`types::file_object`](crate::types::file_object) uses them).
 //!   Savepoint-aware: a released savepoint hands its actions to the enclosing
 //!   transaction, a rolled-back one runs its after-rollback actions and forgets the rest.
+//! * On a [`RoutingConnection`](crate::routing::RoutingConnection): an autocommit session
+//!   reads from replicas until it writes, then from the primary (sticky after write); a
+//!   transaction runs on the primary. [`Session::with_cache`] attaches a read cache whose
+//!   entries this session's writes invalidate when it commits (see [`cache`](crate::cache)).
+//! * Retried transactions: [`Session::transaction_with_retry`].
 
 mod actions;
+mod source;
+pub(crate) mod tracking;
+
+pub use source::SessionSource;
 
 use crate::error::Result;
 use actions::Actions;
@@ -35,6 +44,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 enum Conn {
     Pool(DatabaseConnection),
+    Routed(crate::routing::RoutingConnection),
     Tx(DatabaseTransaction),
 }
 
@@ -60,6 +70,8 @@ pub struct Session {
     ancestors: Vec<Arc<Mutex<UniqueCache>>>,
     /// After-commit and after-rollback actions of this transaction level.
     actions: Actions,
+    /// Writes seen at this level, for the read cache (only when one is attached).
+    tracking: tracking::Tracking,
 }
 
 impl std::fmt::Debug for Session {
@@ -67,6 +79,7 @@ impl std::fmt::Debug for Session {
         f.debug_struct("Session")
             .field("backend", &self.get_database_backend())
             .field("transaction", &matches!(self.conn, Conn::Tx(_)))
+            .field("routed", &matches!(self.conn, Conn::Routed(_)))
             .field("depth", &self.ancestors.len())
             .finish()
     }
@@ -83,8 +96,11 @@ impl Session {
     /// assert!(!session.in_transaction());
     /// # Ok(()) }
     /// ```
-    pub fn new(db: &DatabaseConnection) -> Self {
-        Self::with_conn(Conn::Pool(db.clone()), Vec::new(), Actions::root())
+    ///
+    /// `db` is a pool or a [`RoutingConnection`](crate::routing::RoutingConnection) (then
+    /// the session is one routing scope: sticky after its first write).
+    pub fn new<S: SessionSource + ?Sized>(db: &S) -> Self {
+        Self::with_conn(db.autocommit().0, Vec::new(), Actions::root())
     }
 
     /// Starts a transaction and returns the session that owns it.
@@ -106,9 +122,12 @@ impl Session {
     /// session.rollback().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn begin(db: &DatabaseConnection) -> Result<Self> {
+    ///
+    /// On a [`RoutingConnection`](crate::routing::RoutingConnection) the transaction runs
+    /// on the primary.
+    pub async fn begin<S: SessionSource + ?Sized>(db: &S) -> Result<Self> {
         let tx = db
-            .begin_with_options(write_transaction(db.get_database_backend()))
+            .begin_transaction(write_transaction(db.get_database_backend()))
             .await?;
         Ok(Self::with_conn(Conn::Tx(tx), Vec::new(), Actions::root()))
     }
@@ -140,6 +159,69 @@ impl Session {
             cache: Arc::default(),
             ancestors,
             actions,
+            tracking: tracking::Tracking::default(),
+        }
+    }
+
+    /// Attaches a read cache: [`Repository::cached`](crate::repository::Repository::cached)
+    /// reads through it, and the models this session writes are invalidated in it once
+    /// the outermost transaction commits (at once on an autocommit session; never on a
+    /// rollback). Savepoints opened from this session share it.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> advanced_alchemy::Result<()> {
+    /// use advanced_alchemy::cache::{Cache, CacheConfig};
+    /// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+    /// let cache = Cache::in_memory(CacheConfig::default());
+    /// let session = advanced_alchemy::Session::begin(&db).await?.with_cache(&cache);
+    /// assert!(session.read_cache().is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_cache(mut self, cache: &crate::cache::Cache) -> Self {
+        self.tracking.attach(cache.clone());
+        self
+    }
+
+    /// The read cache attached with [`with_cache`](Self::with_cache).
+    pub fn read_cache(&self) -> Option<&crate::cache::Cache> {
+        self.tracking.cache()
+    }
+
+    /// Whether this session's transaction has written (any statement that may change
+    /// data), as far as the attached cache has seen. Reads of a transaction that has
+    /// written are never cached. Always `false` without a cache and on an autocommit
+    /// session (each statement has committed on its own).
+    pub fn has_written(&self) -> bool {
+        self.tracking.has_written()
+    }
+
+    /// The routing group of this session's next plain read (for cache keys).
+    pub(crate) fn read_group(&self) -> crate::routing::RoutingGroup {
+        match &self.conn {
+            Conn::Routed(db) => db.read_group(),
+            _ => crate::routing::RoutingGroup::Primary,
+        }
+    }
+
+    /// Records a statement for the cache: after it ran on an autocommit session
+    /// (invalidating at once when it succeeded), or in a transaction (invalidating when
+    /// the outermost commit happens).
+    async fn track(&self, sql: &str, succeeded: bool) {
+        if !self.tracking.active() {
+            return;
+        }
+        match &self.conn {
+            Conn::Tx(_) => {
+                if let Some(action) = self.tracking.note_in_transaction(sql) {
+                    self.actions.push_after_commit(action);
+                }
+            }
+            Conn::Pool(_) | Conn::Routed(_) => {
+                if succeeded {
+                    self.tracking.note_autocommit(sql).await;
+                }
+            }
         }
     }
 
@@ -183,6 +265,7 @@ impl Session {
             cache,
             ancestors,
             actions,
+            tracking: _,
         } = self;
         actions.committing();
         if let Conn::Tx(tx) = conn
@@ -251,7 +334,7 @@ impl Session {
         F: Future<Output = ()> + Send + 'static,
     {
         match self.conn {
-            Conn::Pool(_) => action.await,
+            Conn::Pool(_) | Conn::Routed(_) => action.await,
             Conn::Tx(_) => self.actions.push_after_commit(Box::pin(action)),
         }
     }
@@ -417,6 +500,7 @@ macro_rules! delegate {
     ($self:ident, $conn:ident => $call:expr) => {
         match &$self.conn {
             Conn::Pool($conn) => $call,
+            Conn::Routed($conn) => $call,
             Conn::Tx($conn) => $call,
         }
     };
@@ -429,19 +513,39 @@ impl ConnectionTrait for Session {
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
-        delegate!(self, c => c.execute_raw(stmt).await)
+        if !self.tracking.active() {
+            return delegate!(self, c => c.execute_raw(stmt).await);
+        }
+        let sql = stmt.sql.clone();
+        let outcome = delegate!(self, c => c.execute_raw(stmt).await);
+        self.track(&sql, outcome.is_ok()).await;
+        outcome
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
-        delegate!(self, c => c.execute_unprepared(sql).await)
+        let outcome = delegate!(self, c => c.execute_unprepared(sql).await);
+        self.track(sql, outcome.is_ok()).await;
+        outcome
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
-        delegate!(self, c => c.query_one_raw(stmt).await)
+        if !self.tracking.active() {
+            return delegate!(self, c => c.query_one_raw(stmt).await);
+        }
+        let sql = stmt.sql.clone();
+        let outcome = delegate!(self, c => c.query_one_raw(stmt).await);
+        self.track(&sql, outcome.is_ok()).await;
+        outcome
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
-        delegate!(self, c => c.query_all_raw(stmt).await)
+        if !self.tracking.active() {
+            return delegate!(self, c => c.query_all_raw(stmt).await);
+        }
+        let sql = stmt.sql.clone();
+        let outcome = delegate!(self, c => c.query_all_raw(stmt).await);
+        self.track(&sql, outcome.is_ok()).await;
+        outcome
     }
 
     fn support_returning(&self) -> bool {
@@ -478,18 +582,30 @@ impl TransactionTrait for Session {
     }
 
     async fn begin_with_options(&self, options: TransactionOptions) -> Result<Session, DbErr> {
-        let (tx, actions) = match &self.conn {
+        let (tx, actions, tracking) = match &self.conn {
             // an autocommit session's child is an outermost transaction
-            Conn::Pool(db) => (db.begin_with_options(options).await?, Actions::root()),
+            Conn::Pool(db) => (
+                db.begin_with_options(options).await?,
+                Actions::root(),
+                self.tracking.outermost(),
+            ),
+            Conn::Routed(db) => (
+                db.begin_with_options(options).await?,
+                Actions::root(),
+                self.tracking.outermost(),
+            ),
             Conn::Tx(tx) => (
                 tx.begin_with_options(options).await?,
                 self.actions.savepoint(),
+                self.tracking.savepoint(),
             ),
         };
         let mut ancestors = Vec::with_capacity(self.ancestors.len() + 1);
         ancestors.push(Arc::clone(&self.cache));
         ancestors.extend(self.ancestors.iter().cloned());
-        Ok(Self::with_conn(Conn::Tx(tx), ancestors, actions))
+        let mut child = Self::with_conn(Conn::Tx(tx), ancestors, actions);
+        child.tracking = tracking;
+        Ok(child)
     }
 
     async fn transaction<F, T, E>(&self, callback: F) -> Result<T, TransactionError<E>>
