@@ -1,0 +1,1 @@
+//! The filter parameters and `OffsetPagination<S>` in a utoipa 6 OpenAPI document.
