@@ -67,7 +67,9 @@ pub fn app(db: sea_orm::DatabaseConnection) -> Result<Router, Box<dyn std::error
         .route("/posts", get(posts::list).post(posts::create))
         .route(
             "/posts/{id}",
-            get(posts::get_one).patch(posts::patch).delete(posts::delete),
+            get(posts::get_one)
+                .patch(posts::patch)
+                .delete(posts::delete),
         )
         .route("/tags", axum::routing::post(tags::create))
         .route("/tags/{slug}", get(tags::by_slug))
@@ -82,7 +84,9 @@ async fn health(db: DbSession) -> Result<Json<serde_json::Value>, ApiError> {
     let ok = advanced_alchemy::repository::Repository::<post::Entity, _>::new(&db)
         .check_health()
         .await?;
-    Ok(Json(serde_json::json!({ "status": if ok { "ok" } else { "unavailable" } })))
+    Ok(Json(
+        serde_json::json!({ "status": if ok { "ok" } else { "unavailable" } }),
+    ))
 }
 
 #[tokio::main]

@@ -6,7 +6,10 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "blog_api", description = "The advanced-alchemy blog as a REST service"),
+    info(
+        title = "blog_api",
+        description = "The advanced-alchemy blog as a REST service"
+    ),
     paths(
         crate::posts::list,
         crate::posts::create,

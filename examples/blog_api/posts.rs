@@ -84,12 +84,16 @@ pub async fn patch(
             "title" => changes.title = Set(field(&key, value)?),
             "content" => changes.content = Set(field(&key, value)?),
             "published" => changes.published = Set(field(&key, value)?),
-            "published_at" => changes.published_at = Set(field::<Option<DateTimeUTC>>(&key, value)?),
+            "published_at" => {
+                changes.published_at = Set(field::<Option<DateTimeUTC>>(&key, value)?)
+            }
             "tags" => tag_names = Some(field(&key, value)?),
             other => {
                 return Err(ApiError::new(
                     StatusCode::BAD_REQUEST,
-                    format!("unknown field {other:?} (title, content, published, published_at, tags)"),
+                    format!(
+                        "unknown field {other:?} (title, content, published, published_at, tags)"
+                    ),
                 ));
             }
         }
@@ -117,7 +121,10 @@ pub async fn delete(db: DbSession, Path(id): Path<i64>) -> Result<StatusCode, Ap
 /// One field of a `PATCH` body as `T`, or a 400 naming it.
 fn field<T: serde::de::DeserializeOwned>(key: &str, value: Value) -> Result<T, ApiError> {
     serde_json::from_value(value).map_err(|err| {
-        ApiError::new(StatusCode::BAD_REQUEST, format!("invalid value for {key:?}: {err}"))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("invalid value for {key:?}: {err}"),
+        )
     })
 }
 

@@ -136,9 +136,7 @@ impl SessionConfig {
         match self.mode {
             CommitMode::Manual => false,
             CommitMode::Autocommit => status.is_success(),
-            CommitMode::AutocommitIncludeRedirect => {
-                status.is_success() || status.is_redirection()
-            }
+            CommitMode::AutocommitIncludeRedirect => status.is_success() || status.is_redirection(),
         }
     }
 

@@ -337,20 +337,23 @@ impl<E: EntityTrait> FilterConfigBuilder<E> {
 
     /// `<field>NotIn` (repeated key) for each of `fields` (Python's `not_in_fields`).
     pub fn not_in_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        self.not_in_fields.extend(fields.into_iter().map(Into::into));
+        self.not_in_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
 
     /// `<field>=true|false` for each of `fields` (Python's `boolean_fields`).
     pub fn boolean_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        self.boolean_fields.extend(fields.into_iter().map(Into::into));
+        self.boolean_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
 
     /// `<field>=a&<field>=b`: one of the given choices, for each of `fields`
     /// (Python's `choice_fields`).
     pub fn choice_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
-        self.choice_fields.extend(fields.into_iter().map(Into::into));
+        self.choice_fields
+            .extend(fields.into_iter().map(Into::into));
         self
     }
 
@@ -387,9 +390,9 @@ impl<E: EntityTrait> FilterConfigBuilder<E> {
     pub fn build(self) -> Result<FilterConfig<E>, ConfigError> {
         let schema = self.schema.max_page_size(self.max_page_size);
         let need = |name: &str, op: Option<FieldOp>| -> Result<(), ConfigError> {
-            let field = schema
-                .get(name)
-                .ok_or_else(|| ConfigError(format!("filter field {name:?} is not in the schema")))?;
+            let field = schema.get(name).ok_or_else(|| {
+                ConfigError(format!("filter field {name:?} is not in the schema"))
+            })?;
             if let Some(op) = op
                 && !field.allows(op)
             {
@@ -649,12 +652,25 @@ fn parse<E: EntityTrait, K: AsRef<str>, V: AsRef<str>>(
                     .parse::<u64>()
                     .ok()
                     .filter(|n| *n >= 1)
-                    .ok_or_else(|| bad(name, format_args!("expected a whole number from 1, got {:?}", clip(first))))?;
+                    .ok_or_else(|| {
+                        bad(
+                            name,
+                            format_args!("expected a whole number from 1, got {:?}", clip(first)),
+                        )
+                    })?;
             }
             Param::PageSize => {
-                let size = first.trim().parse::<u64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                    bad(name, format_args!("expected a whole number from 1, got {:?}", clip(first)))
-                })?;
+                let size = first
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| {
+                        bad(
+                            name,
+                            format_args!("expected a whole number from 1, got {:?}", clip(first)),
+                        )
+                    })?;
                 if size > config.max_page_size {
                     return Err(bad(
                         name,
@@ -666,7 +682,10 @@ fn parse<E: EntityTrait, K: AsRef<str>, V: AsRef<str>>(
             Param::SearchString => search = Some(first.clone()),
             Param::SearchIgnoreCase => {
                 ignore_case = parse_bool(first).ok_or_else(|| {
-                    bad(name, format_args!("expected true or false, got {:?}", clip(first)))
+                    bad(
+                        name,
+                        format_args!("expected true or false, got {:?}", clip(first)),
+                    )
                 })?;
             }
             Param::OrderBy => order_by = Some(first.trim().to_owned()),
@@ -688,7 +707,10 @@ fn parse<E: EntityTrait, K: AsRef<str>, V: AsRef<str>>(
             Param::NotIn(field) => internal.push((at, format!("{field}__not_in"), list())),
             Param::Bool(field) => {
                 let value = parse_bool(first).ok_or_else(|| {
-                    bad(name, format_args!("expected true or false, got {:?}", clip(first)))
+                    bad(
+                        name,
+                        format_args!("expected true or false, got {:?}", clip(first)),
+                    )
                 })?;
                 internal.push((at, field.clone(), value.to_string()))
             }

@@ -114,7 +114,12 @@ impl SessionLayerBuilder {
     /// assert_eq!(err.to_string(), "database key \"a\" is bound twice");
     /// # Ok(()) }
     /// ```
-    pub fn bind(mut self, key: impl Into<String>, db: DatabaseConnection, config: SessionConfig) -> Self {
+    pub fn bind(
+        mut self,
+        key: impl Into<String>,
+        db: DatabaseConnection,
+        config: SessionConfig,
+    ) -> Self {
         self.binds.push(Bind {
             key: Arc::from(key.into()),
             db,

@@ -119,14 +119,32 @@ impl<E: EntityTrait> FilterConfig<E> {
                         ArrayBuilder::new()
                             .items(kind_schema(field_kind(&inner.id_field)))
                             .into(),
-                        format!("Only rows whose `{}` is one of these (repeat the key)", inner.id_field),
+                        format!(
+                            "Only rows whose `{}` is one of these (repeat the key)",
+                            inner.id_field
+                        ),
                     ),
-                    Param::CreatedBefore => (kind_schema(Some(ValueKind::DateTimeUtc)).into(), "Created strictly before (RFC 3339)".into()),
-                    Param::CreatedAfter => (kind_schema(Some(ValueKind::DateTimeUtc)).into(), "Created strictly after (RFC 3339)".into()),
-                    Param::UpdatedBefore => (kind_schema(Some(ValueKind::DateTimeUtc)).into(), "Updated strictly before (RFC 3339)".into()),
-                    Param::UpdatedAfter => (kind_schema(Some(ValueKind::DateTimeUtc)).into(), "Updated strictly after (RFC 3339)".into()),
+                    Param::CreatedBefore => (
+                        kind_schema(Some(ValueKind::DateTimeUtc)).into(),
+                        "Created strictly before (RFC 3339)".into(),
+                    ),
+                    Param::CreatedAfter => (
+                        kind_schema(Some(ValueKind::DateTimeUtc)).into(),
+                        "Created strictly after (RFC 3339)".into(),
+                    ),
+                    Param::UpdatedBefore => (
+                        kind_schema(Some(ValueKind::DateTimeUtc)).into(),
+                        "Updated strictly before (RFC 3339)".into(),
+                    ),
+                    Param::UpdatedAfter => (
+                        kind_schema(Some(ValueKind::DateTimeUtc)).into(),
+                        "Updated strictly after (RFC 3339)".into(),
+                    ),
                     Param::CurrentPage => (
-                        kind_schema(Some(ValueKind::Int)).minimum(Some(1)).default(Some(1.into())).into(),
+                        kind_schema(Some(ValueKind::Int))
+                            .minimum(Some(1))
+                            .default(Some(1.into()))
+                            .into(),
                         "Page number, from 1".into(),
                     ),
                     Param::PageSize => (
@@ -139,10 +157,15 @@ impl<E: EntityTrait> FilterConfig<E> {
                     ),
                     Param::SearchString => (
                         kind_schema(None).into(),
-                        format!("Text that one of {} contains", inner.search_fields.join(", ")),
+                        format!(
+                            "Text that one of {} contains",
+                            inner.search_fields.join(", ")
+                        ),
                     ),
                     Param::SearchIgnoreCase => (
-                        kind_schema(Some(ValueKind::Bool)).default(Some(inner.search_ignore_case.into())).into(),
+                        kind_schema(Some(ValueKind::Bool))
+                            .default(Some(inner.search_ignore_case.into()))
+                            .into(),
                         "Whether the search ignores case".into(),
                     ),
                     Param::OrderBy => {
@@ -175,11 +198,15 @@ impl<E: EntityTrait> FilterConfig<E> {
                         )
                     }
                     Param::In(field) | Param::Choice(field) => (
-                        ArrayBuilder::new().items(kind_schema(field_kind(field))).into(),
+                        ArrayBuilder::new()
+                            .items(kind_schema(field_kind(field)))
+                            .into(),
                         format!("Only rows whose `{field}` is one of these (repeat the key)"),
                     ),
                     Param::NotIn(field) => (
-                        ArrayBuilder::new().items(kind_schema(field_kind(field))).into(),
+                        ArrayBuilder::new()
+                            .items(kind_schema(field_kind(field)))
+                            .into(),
                         format!("Only rows whose `{field}` is none of these (repeat the key)"),
                     ),
                     Param::Bool(field) => (
@@ -195,7 +222,9 @@ impl<E: EntityTrait> FilterConfig<E> {
                     .description(Some(description))
                     .schema(Some(schema));
                 if repeated {
-                    builder = builder.style(Some(ParameterStyle::Form)).explode(Some(true));
+                    builder = builder
+                        .style(Some(ParameterStyle::Form))
+                        .explode(Some(true));
                 }
                 builder.build()
             })

@@ -6,9 +6,9 @@ use axum::extract::FromRequestParts;
 use http::request::Parts;
 use sea_orm::prelude::async_trait::async_trait;
 use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult,
-    IsolationLevel, QueryResult, Statement, TransactionError, TransactionOptions,
-    TransactionSession, TransactionTrait,
+    AccessMode, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, ExecResult, IsolationLevel,
+    QueryResult, Statement, TransactionError, TransactionOptions, TransactionSession,
+    TransactionTrait,
 };
 use std::future::Future;
 use std::ops::Deref;
@@ -159,9 +159,7 @@ impl DbSession {
             State::Ended => return Err(ended()),
             State::Active(_) => {}
             State::Idle => {
-                let session = Session::begin(&self.slot.db)
-                    .await
-                    .map_err(into_db_err)?;
+                let session = Session::begin(&self.slot.db).await.map_err(into_db_err)?;
                 *guard = State::Active(session);
             }
         }
