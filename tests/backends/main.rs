@@ -20,6 +20,7 @@ mod pages;
 mod relations;
 mod repository;
 mod schema;
+mod service;
 mod session;
 mod types_datetime;
 mod types_encrypted;

@@ -7,6 +7,7 @@ use syn::{Fields, ItemStruct, parse_quote};
 
 pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<TokenStream2> {
     let key = options.key.unwrap_or(Key::Manual);
+    let dto_fields = crate::dto::take_field_attrs(&mut item, options.dto.is_some())?;
     let Fields::Named(fields) = &mut item.fields else {
         return Err(syn::Error::new_spanned(
             &item.ident,
@@ -91,6 +92,28 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
             pub deleted_at: ::core::option::Option<::advanced_alchemy::types::DateTimeUTC>
         });
     }
+
+    let dto = match &options.dto {
+        Some(dto_options) => {
+            let mut managed = Vec::new();
+            if key != Key::Manual {
+                managed.push("id");
+            }
+            if options.audit {
+                managed.extend(["created_at", "updated_at"]);
+            }
+            if options.soft_delete {
+                managed.push("deleted_at");
+            }
+            Some(crate::dto::expand(crate::dto::DtoInput {
+                options: dto_options,
+                item: &item,
+                field_options: &dto_fields,
+                managed: &managed,
+            })?)
+        }
+        None => None,
+    };
 
     let aa = quote!(::advanced_alchemy);
     let key_variant = key.variant();
@@ -228,6 +251,20 @@ pub(crate) fn expand(options: Options, mut item: ItemStruct) -> syn::Result<Toke
                 <Self as #aa::hooks::ModelHooks>::after_delete(self, db).await
             }
         }
+
+        impl #aa::service::ModelInput<Entity> for ActiveModel {
+            fn into_active(self) -> #aa::Result<ActiveModel> {
+                ::core::result::Result::Ok(self)
+            }
+        }
+
+        impl #aa::service::ModelInput<Entity> for Model {
+            fn into_active(self) -> #aa::Result<ActiveModel> {
+                ::core::result::Result::Ok(#aa::service::model_to_active::<Entity>(self))
+            }
+        }
+
+        #dto
 
         #p::inventory::submit! {
             #aa::registry::ModelEntry::new::<Entity>(::core::module_path!())

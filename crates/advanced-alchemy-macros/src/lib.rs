@@ -3,6 +3,7 @@
 //! Use them through the main crate (`advanced_alchemy::model`); this crate has no other
 //! public items. The expansion is described on the attribute itself.
 
+mod dto;
 mod expand;
 mod options;
 #[cfg(test)]

@@ -41,6 +41,8 @@ pub(crate) struct Options {
     pub(crate) hooks: bool,
     /// (backend or None for all, expression)
     pub(crate) key_server_default: Vec<(Option<Ident>, LitStr)>,
+    /// `dto` / `dto(…)`: generate `Create`, `Update`, `Read`.
+    pub(crate) dto: Option<crate::dto::DtoOptions>,
 }
 
 /// The named bases: (name, key strategy, audit columns).
@@ -88,6 +90,7 @@ impl Parse for Options {
                     options.set_key(*key, &ident)?;
                 }
                 OptionItem::ServerDefault(list) => options.key_server_default.extend(list),
+                OptionItem::Dto(dto) => options.dto = Some(dto),
             }
         }
         Ok(options)
@@ -113,7 +116,7 @@ impl Options {
                     return Err(syn::Error::new(
                         ident.span(),
                         format!(
-                            "unknown option `{name}`; expected a base ({}), AuditColumns, SlugKey, SoftDelete, hooks, key = …, or key_server_default = …",
+                            "unknown option `{name}`; expected a base ({}), AuditColumns, SlugKey, SoftDelete, hooks, dto, key = …, or key_server_default = …",
                             BASES.iter().map(|b| b.0).collect::<Vec<_>>().join(", ")
                         ),
                     ));
@@ -142,6 +145,7 @@ enum OptionItem {
     Flag(Ident),
     Key(Ident),
     ServerDefault(Vec<(Option<Ident>, LitStr)>),
+    Dto(crate::dto::DtoOptions),
 }
 
 impl Parse for OptionItem {
@@ -150,6 +154,14 @@ impl Parse for OptionItem {
         if ident == "key" {
             input.parse::<Token![=]>()?;
             return Ok(OptionItem::Key(input.parse()?));
+        }
+        if ident == "dto" {
+            if input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in input);
+                return Ok(OptionItem::Dto(content.parse()?));
+            }
+            return Ok(OptionItem::Dto(Default::default()));
         }
         if ident == "key_server_default" {
             if input.peek(Token![=]) {

@@ -99,6 +99,25 @@ pub enum Error {
     /// The caller asked for something that cannot be done (bad argument, bad filter).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// Input for a model (a JSON body, a DTO) has a field that is unknown, of the wrong
+    /// type, or NULL where the column is not nullable: the client's mistake, naming the
+    /// field. The reason never quotes the value that was sent (it may be a secret).
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    /// let err = Error::invalid_field("post", "views", "invalid type: string, expected i32");
+    /// assert_eq!(err.to_string(), "invalid field `views` of post: invalid type: string, expected i32");
+    /// assert_eq!(err.model(), Some("post"));
+    /// ```
+    #[error("invalid field `{field}` of {model}: {reason}")]
+    InvalidField {
+        /// The model the input is for.
+        model: String,
+        /// The field, as the input names it (a JSON key, a path such as `tags[0].name`).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A password could not be hashed for a reason outside the caller's control: the
     /// operating system gave no randomness for the salt, or Argon2 could not allocate
     /// its memory ([`PasswordHash::hash`](crate::types::PasswordHash::hash)). Bad hasher
@@ -312,6 +331,47 @@ impl Error {
         }
     }
 
+    /// An [`Error::InvalidField`]: `field` of `model`'s input is wrong for `reason`.
+    ///
+    /// ```
+    /// let err = advanced_alchemy::Error::invalid_field("tag", "name", "must not be null");
+    /// assert!(matches!(err, advanced_alchemy::Error::InvalidField { .. }));
+    /// ```
+    pub fn invalid_field(
+        model: impl Into<String>,
+        field: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::InvalidField {
+            model: model.into(),
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether the error is the caller's mistake (bad input, a missing row, a broken
+    /// constraint) rather than the database's or the program's: what a web layer answers
+    /// with a 4xx.
+    ///
+    /// ```
+    /// use advanced_alchemy::Error;
+    /// assert!(Error::not_found("post").is_client_error());
+    /// assert!(Error::invalid_field("post", "title", "missing").is_client_error());
+    /// assert!(!Error::Database(sea_orm::DbErr::Custom("x".into())).is_client_error());
+    /// ```
+    pub fn is_client_error(&self) -> bool {
+        matches!(
+            self,
+            Error::DuplicateKey { .. }
+                | Error::ForeignKey { .. }
+                | Error::Integrity { .. }
+                | Error::MultipleResultsFound { .. }
+                | Error::NotFound { .. }
+                | Error::InvalidRequest(_)
+                | Error::InvalidField { .. }
+        )
+    }
+
     /// A [`Error::MultipleResultsFound`] for `model` with the default message.
     ///
     /// ```
@@ -352,6 +412,7 @@ impl Error {
             | Error::Integrity { model, .. } => model.as_deref(),
             Error::MultipleResultsFound { model, .. }
             | Error::NotFound { model, .. }
+            | Error::InvalidField { model, .. }
             | Error::Repository { model, .. } => Some(model),
             _ => None,
         }

@@ -55,6 +55,8 @@
 //!   by the Python library too), [`types::EncryptedString`] / [`types::EncryptedText`]
 //!   (client-side encryption, key rotation) and [`types::FileObject`] (file metadata in a
 //!   JSON column, content in object storage, cleaned up after commit or rollback).
+//! * [`service`]: [`Service`](service::Service), the Python repository service: input
+//!   from JSON, DTOs and models, partial updates ([`service::Patch`]), hooks, pages.
 //! * [`utils::text::slugify`], [`Error`].
 //!
 //! ## Backends
@@ -75,6 +77,7 @@ pub mod pagination;
 pub mod registry;
 pub mod repository;
 pub mod schema;
+pub mod service;
 pub mod session;
 pub mod types;
 pub mod utils;
@@ -175,5 +178,8 @@ pub mod __private {
     pub use inventory;
     pub use sea_orm;
     pub use sea_orm::prelude::async_trait::async_trait;
+    pub use serde;
+    #[cfg(feature = "openapi")]
+    pub use utoipa;
     pub use uuid;
 }
