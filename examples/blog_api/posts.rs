@@ -1,21 +1,17 @@
 //! `/posts`: the list with every filter, create with tags, read, `PATCH`, delete.
 
 use crate::models::{Tag, post, post_tag, tag};
-use crate::schemas::{PostCreate, PostRead};
+use crate::schemas::{PostCreate, PostRead, PostUpdate};
 use advanced_alchemy::Session;
 use advanced_alchemy::mixins::UniqueMixin;
 use advanced_alchemy::pagination::OffsetPagination;
-use advanced_alchemy::repository::Repository;
-use advanced_alchemy::types::DateTimeUTC;
-use advanced_alchemy_axum::{ApiError, DbSession, Filters};
+use advanced_alchemy_axum::{ApiError, DbSession, Filters, Service};
 use axum::Json;
 use axum::extract::Path;
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-};
-use serde_json::{Map, Value};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// `GET /posts`: `ids`, `createdBefore`/`createdAfter`, `updatedBefore`/`updatedAfter`,
 /// `currentPage`/`pageSize`, `searchString`/`searchIgnoreCase`, `orderBy`/`sortOrder`,
@@ -24,17 +20,10 @@ use serde_json::{Map, Value};
     responses((status = 200, body = advanced_alchemy_axum::openapi::OffsetPagination<PostRead>),
               (status = 400, description = "a bad filter parameter, named in `detail`")))]
 pub async fn list(
-    db: DbSession,
+    posts: Service<post::Entity>,
     filters: Filters<post::Entity>,
 ) -> Result<Json<OffsetPagination<PostRead>>, ApiError> {
-    let page = filters
-        .page()
-        .unwrap_or(advanced_alchemy::filters::LimitOffset::new(20, 0));
-    let (items, total) = Repository::<post::Entity, _>::new(&db)
-        .get_many_and_count(filters)
-        .await?;
-    let page = OffsetPagination::new(items, total, page);
-    Ok(Json(page.map(|p| PostRead::new(p, None))))
+    Ok(Json(posts.paginate(filters).await?))
 }
 
 /// `POST /posts`: the post and its tags, existing tags (by slug) reused.
@@ -42,10 +31,11 @@ pub async fn list(
     responses((status = 201, body = PostRead)))]
 pub async fn create(
     db: DbSession,
+    posts: Service<post::Entity>,
     Json(body): Json<PostCreate>,
 ) -> Result<(StatusCode, Json<PostRead>), ApiError> {
-    let post = Repository::<post::Entity, _>::new(&db)
-        .add(post::ActiveModel {
+    let post = posts
+        .create(post::ActiveModel {
             title: Set(body.title),
             content: Set(body.content),
             published: Set(body.published),
@@ -60,48 +50,33 @@ pub async fn create(
 /// `GET /posts/{id}`: the post with its tags; 404 when there is none.
 #[utoipa::path(get, path = "/posts/{id}",
     responses((status = 200, body = PostRead), (status = 404, description = "no such post")))]
-pub async fn get_one(db: DbSession, Path(id): Path<i64>) -> Result<Json<PostRead>, ApiError> {
-    let post = Repository::<post::Entity, _>::new(&db).get(id).await?;
+pub async fn get_one(
+    db: DbSession,
+    posts: Service<post::Entity>,
+    Path(id): Path<i64>,
+) -> Result<Json<PostRead>, ApiError> {
+    let post = posts.get(id).await?;
     let tags = tags_of(&db, id).await?;
     Ok(Json(PostRead::new(post, Some(tags))))
 }
 
-/// `PATCH /posts/{id}`: only the fields given change. `null` clears `published_at`;
-/// `tags` (names) replaces the tag set, leaving it alone when absent.
-#[utoipa::path(patch, path = "/posts/{id}", request_body = Object,
+/// `PATCH /posts/{id}`: only the fields given change (`Patch<T>`: absent, `null`, a
+/// value); `tags` replaces the tag set, which is left alone when absent.
+#[utoipa::path(patch, path = "/posts/{id}", request_body = PostUpdate,
     responses((status = 200, body = PostRead), (status = 400), (status = 404)))]
 pub async fn patch(
     db: DbSession,
+    posts: Service<post::Entity>,
     Path(id): Path<i64>,
-    Json(body): Json<Map<String, Value>>,
+    body: Result<Json<PostUpdate>, JsonRejection>,
 ) -> Result<Json<PostRead>, ApiError> {
-    let posts = Repository::<post::Entity, _>::new(&db);
-    let current = posts.get(id).await?;
-    let mut changes = current.clone().into_active_model();
-    let mut tag_names: Option<Vec<String>> = None;
-    for (key, value) in body {
-        match key.as_str() {
-            "title" => changes.title = Set(field(&key, value)?),
-            "content" => changes.content = Set(field(&key, value)?),
-            "published" => changes.published = Set(field(&key, value)?),
-            "published_at" => {
-                changes.published_at = Set(field::<Option<DateTimeUTC>>(&key, value)?)
-            }
-            "tags" => tag_names = Some(field(&key, value)?),
-            other => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "unknown field {other:?} (title, content, published, published_at, tags)"
-                    ),
-                ));
-            }
-        }
-    }
-    let post = if changes.is_changed() {
-        posts.update(changes).await?
+    let Json(mut body) =
+        body.map_err(|err| ApiError::new(StatusCode::BAD_REQUEST, err.body_text()))?;
+    let tag_names = body.tags.take();
+    let post = if body.changes_columns() {
+        posts.update(body, id).await?
     } else {
-        current
+        posts.get(id).await?
     };
     let tags = match tag_names {
         Some(names) => set_tags(&*db.session().await?, id, &names, true).await?,
@@ -113,19 +88,12 @@ pub async fn patch(
 /// `DELETE /posts/{id}`: 204; its tag links go with it.
 #[utoipa::path(delete, path = "/posts/{id}",
     responses((status = 204), (status = 404, description = "no such post")))]
-pub async fn delete(db: DbSession, Path(id): Path<i64>) -> Result<StatusCode, ApiError> {
-    Repository::<post::Entity, _>::new(&db).delete(id).await?;
+pub async fn delete(
+    posts: Service<post::Entity>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    posts.delete(id).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// One field of a `PATCH` body as `T`, or a 400 naming it.
-fn field<T: serde::de::DeserializeOwned>(key: &str, value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|err| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            format!("invalid value for {key:?}: {err}"),
-        )
-    })
 }
 
 /// Links the tags called `names` (got or created by slug) to the post; with `replace`,

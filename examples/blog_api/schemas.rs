@@ -1,6 +1,7 @@
 //! What the API reads and writes: the request bodies and the responses.
 
 use crate::models::{post, tag};
+use advanced_alchemy::service::{ModelInput, Patch};
 use advanced_alchemy::types::DateTimeUTC;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,6 +65,62 @@ impl PostRead {
             updated_at: p.updated_at,
             tags: tags.map(|tags| tags.into_iter().map(TagRead::from).collect()),
         }
+    }
+}
+
+impl From<post::Model> for PostRead {
+    /// A list item: the post without its tags.
+    fn from(p: post::Model) -> Self {
+        Self::new(p, None)
+    }
+}
+
+/// `PATCH /posts/{id}`: an absent field is left as stored, `null` clears a nullable
+/// one (and is a 400 for the others), a value sets it.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostUpdate {
+    /// Title (not nullable).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub title: Patch<String>,
+    /// Body text (not nullable).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub content: Patch<String>,
+    /// Whether it is public (not nullable).
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub published: Patch<bool>,
+    /// When it was published; `null` clears it.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published_at: Patch<DateTimeUTC>,
+    /// Tag names replacing the post's tags; absent leaves them.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+impl PostUpdate {
+    /// Whether any column is to change.
+    pub fn changes_columns(&self) -> bool {
+        !(self.title.is_absent()
+            && self.content.is_absent()
+            && self.published.is_absent()
+            && self.published_at.is_absent())
+    }
+}
+
+/// The columns of a `PATCH` (the tags are linked separately).
+impl ModelInput<post::Entity> for PostUpdate {
+    fn into_active(self) -> advanced_alchemy::Result<post::ActiveModel> {
+        Ok(post::ActiveModel {
+            title: self.title.into_required("post", "title")?,
+            content: self.content.into_required("post", "content")?,
+            published: self.published.into_required("post", "published")?,
+            published_at: self.published_at.into_nullable(),
+            ..Default::default()
+        })
     }
 }
 

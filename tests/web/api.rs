@@ -320,7 +320,9 @@ async fn patch_absent_null_and_tags(t: TestDb) {
     // a NOT NULL column refuses null; nothing changes
     let (status, body) = patch(json!({"title": null, "content": "changed"})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    assert!(body["detail"].as_str().unwrap().contains("\"title\""));
+    assert!(body["detail"].as_str().unwrap().contains("title"), "{body}");
+    let (status, body) = patch(json!({"titel": "typo"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let (_, stored, _) = get(&s, &path, &[]).await;
     assert_eq!(stored["content"], "c");
     // tags given: the set is replaced, existing tags reused

@@ -138,7 +138,9 @@ impl From<advanced_alchemy::Error> for ApiError {
         };
         match &err {
             E::NotFound { .. } => Self::new(StatusCode::NOT_FOUND, err.to_string()),
-            E::InvalidRequest(_) => Self::new(StatusCode::BAD_REQUEST, err.to_string()),
+            E::InvalidRequest(_) | E::InvalidField { .. } => {
+                Self::new(StatusCode::BAD_REQUEST, err.to_string())
+            }
             // the database's own text (values, SQL) stays in the log; the client gets the
             // kind of conflict and the constraint's name, or the repository's message
             E::DuplicateKey {

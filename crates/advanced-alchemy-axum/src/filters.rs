@@ -231,6 +231,7 @@ impl<E: EntityTrait> FilterConfig<E> {
         self.inner.params.iter().map(|(n, _)| n.as_str()).collect()
     }
 
+    #[cfg(feature = "openapi")]
     pub(crate) fn inner(&self) -> &Inner<E> {
         &self.inner
     }
