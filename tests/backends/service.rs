@@ -226,6 +226,19 @@ async fn partial_update_changes_only_what_was_sent(t: TestDb) {
     assert_eq!(again.created_at, article.created_at);
     assert_eq!(svc.count(()).await.expect("count"), 1);
 
+    // a whole Model as the data (Python's `update(instance)`): still no relationship
+    // or audit column is touched
+    let mut model = again.clone();
+    model.title = "from a model".into();
+    model.created_at = advanced_alchemy::types::DateTimeUTC::default();
+    let from_model = svc
+        .update(model, article.id)
+        .await
+        .expect("update from model");
+    assert_eq!(from_model.title, "from a model");
+    assert_eq!(from_model.created_at, article.created_at);
+    assert_eq!(labels_of(&t, article.id).await.len(), 2, "links untouched");
+
     // a missing row is NotFound, not an insert
     let err = svc
         .update(json!({"title": "x"}), article.id + 1000)
@@ -343,6 +356,14 @@ async fn hooks_run_on_every_write(t: TestDb) {
         serde_json::from_value(json!({"password": "new"})).expect("patch body");
     let changed = svc.update(body, ada.id).await.expect("update");
     assert_eq!(changed.password, scramble("new"));
+    let body: svc_member::Update =
+        serde_json::from_value(json!({"displayName": null})).expect("patch body");
+    let err = svc.update(body, ada.id).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid field `displayName` of svc_member: must not be null",
+        "named as the client sent it"
+    );
     assert_eq!(changed.display_name, "Ada Lovelace");
 
     let by_email = Some(&[svc_member::Column::Email][..]);
@@ -473,6 +494,179 @@ async fn runs_in_a_session(t: TestDb) {
     assert_eq!(articles(&t).count(()).await.expect("count"), 0);
 }
 
+async fn every_python_method(t: TestDb) {
+    let svc = articles(&t);
+    let rows = svc
+        .create_many((0..4).map(|i| json!({"title": format!("m{i}"), "content": "c"})))
+        .await
+        .expect("create_many");
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let updated = svc
+        .update_many([
+            json!({"id": ids[0], "views": 10}),
+            json!({"id": ids[1], "title": "M1"}),
+        ])
+        .await
+        .expect("update_many");
+    assert_eq!((updated[0].views, updated[0].title.as_str()), (10, "m0"));
+    assert_eq!((updated[1].views, updated[1].title.as_str()), (0, "M1"));
+    assert_eq!(updated[0].created_at, rows[0].created_at);
+    let title = svc_article::Column::Title;
+    assert!(svc.exists(title.eq("M1")).await.expect("exists"));
+    assert!(
+        svc.get_one_or_none(title.eq("zz"))
+            .await
+            .expect("none")
+            .is_none()
+    );
+    assert!(matches!(
+        svc.get_one(title.is_in(["m2", "m3"])).await,
+        Err(Error::MultipleResultsFound { .. })
+    ));
+    #[allow(deprecated)]
+    let (listed, total) = svc.list_and_count(()).await.expect("list_and_count");
+    assert_eq!((listed.len(), total), (4, 4));
+
+    let by_id = Some(&[svc_article::Column::Id][..]);
+    let up = svc
+        .upsert_many(
+            [
+                json!({"id": ids[2], "title": "M2", "content": "c"}),
+                json!({"title": "new", "content": "c"}),
+            ],
+            by_id,
+        )
+        .await
+        .expect("upsert_many");
+    assert_eq!((up[0].id, up[0].title.as_str()), (ids[2], "M2"));
+    assert_eq!(up[0].created_at, rows[2].created_at);
+    assert_eq!(svc.count(()).await.expect("count"), 5);
+
+    let by_key = [svc_article::Column::Id];
+    let (found, created) = svc
+        .get_or_upsert(
+            json!({"id": ids[3], "title": "ignored", "content": "c"}),
+            &by_key,
+            false,
+        )
+        .await
+        .expect("get_or_upsert");
+    assert_eq!((found.title.as_str(), created), ("m3", false));
+    let err = svc
+        .get_or_upsert(json!({"title": "no key", "content": "c"}), &by_key, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidRequest(_)),
+        "the match fields must be set: {err}"
+    );
+    let (got, updated) = svc
+        .get_and_update(
+            json!({"id": ids[3], "title": "M3"}),
+            &[svc_article::Column::Id],
+        )
+        .await
+        .expect("get_and_update");
+    assert_eq!((got.title.as_str(), updated), ("M3", true));
+
+    assert_eq!(svc.delete(ids[0]).await.expect("delete").id, ids[0]);
+    assert_eq!(
+        svc.delete_many([ids[1], ids[2]])
+            .await
+            .expect("delete_many")
+            .len(),
+        2
+    );
+    assert_eq!(
+        svc.delete_where(title.eq("M3"))
+            .await
+            .expect("delete_where")
+            .len(),
+        1
+    );
+    let left: Vec<String> = svc
+        .get_many(())
+        .await
+        .expect("get_many")
+        .into_iter()
+        .map(|m| m.title)
+        .collect();
+    assert_eq!(left, ["new"]);
+    assert!(matches!(
+        svc.delete(ids[0]).await,
+        Err(Error::NotFound { .. })
+    ));
+}
+
+/// Service futures are `Send`, so they run in axum handlers and spawned tasks.
+#[test]
+fn service_futures_are_send() {
+    fn send<T: Send>(_: &T) {}
+    async fn on(db: sea_orm::DatabaseConnection, session: &advanced_alchemy::Session) {
+        let svc = Service::<svc_article::Entity, _>::new(db);
+        let fut = svc.get_many_and_count(());
+        send(&fut);
+        let fut = svc.update(json!({"title": "x"}), 1);
+        send(&fut);
+        let members = Service::<svc_member::Entity, _>::new(session).with_hooks(MemberHooks);
+        let fut = members.create(json!({}));
+        send(&fut);
+    }
+    let _ = on;
+}
+
+/// With the `openapi` feature the DTOs are utoipa schemas, named per table, with the
+/// read-only columns left out of the input schemas.
+#[cfg(feature = "openapi")]
+#[test]
+fn dto_openapi_schemas() {
+    use advanced_alchemy::__private::utoipa::{PartialSchema, ToSchema};
+    use advanced_alchemy::pagination::OffsetPagination;
+    assert_eq!(svc_article::Create::name(), "SvcArticleCreate");
+    assert_eq!(svc_article::Update::name(), "SvcArticleUpdate");
+    assert_eq!(svc_article::Read::name(), "SvcArticleRead");
+    let create = serde_json::to_value(svc_article::Create::schema()).expect("json");
+    let props = &create["properties"];
+    assert!(
+        props.get("body").is_some() && props.get("title").is_some(),
+        "{create}"
+    );
+    for hidden in ["id", "created_at", "score", "internal", "labels", "content"] {
+        assert!(props.get(hidden).is_none(), "{hidden} in {create}");
+    }
+    let required: Vec<&str> = create["required"]
+        .as_array()
+        .expect("required")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        required.contains(&"title") && required.contains(&"body"),
+        "{create}"
+    );
+    assert!(
+        !required.contains(&"views") && !required.contains(&"subtitle"),
+        "{create}"
+    );
+    let update = serde_json::to_value(svc_article::Update::schema()).expect("json");
+    assert!(
+        update.get("required").is_none(),
+        "nothing is required in a PATCH: {update}"
+    );
+    assert!(
+        update["properties"]["subtitle"]
+            .to_string()
+            .contains("null"),
+        "{update}"
+    );
+    let read = serde_json::to_value(svc_article::Read::schema()).expect("json");
+    assert!(read["properties"].get("id").is_some() && read["properties"].get("score").is_some());
+    let page = serde_json::to_value(OffsetPagination::<svc_article::Read>::schema()).expect("json");
+    for key in ["items", "limit", "offset", "total"] {
+        assert!(page["properties"].get(key).is_some(), "{key} in {page}");
+    }
+}
+
 crate::backend_tests!(
     partial_update_changes_only_what_was_sent,
     json_input_errors_name_the_field,
@@ -481,4 +675,5 @@ crate::backend_tests!(
     composite_key_get_and_delete,
     dto_round_trip,
     runs_in_a_session,
+    every_python_method,
 );

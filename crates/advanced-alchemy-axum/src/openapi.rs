@@ -5,10 +5,8 @@
 //!   `date-time`, `pageSize` with its maximum, `orderBy` with the sortable fields as its
 //!   enum);
 //! * [`add_filter_parameters`]: puts them on an operation of a built document;
-//! * [`OffsetPagination`]: the page's schema for `#[utoipa::path(responses(...))]`, with
-//!   the same four keys as the core library's
-//!   [`OffsetPagination`](advanced_alchemy::pagination::OffsetPagination) (whose type
-//!   lives in a crate without utoipa).
+//! * [`OffsetPagination`]: the core library's page, a utoipa `ToSchema` with this
+//!   feature (it turns on `advanced-alchemy/openapi`).
 //!
 //! ```
 //! # mod post { use sea_orm::entity::prelude::*;
@@ -40,9 +38,9 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{HttpMethod, OpenApi, Required};
 
-/// One page of `T` with the total across pages, as the API serialises
-/// [`advanced_alchemy::pagination::OffsetPagination`]: `{items, limit, offset, total}`.
-/// Use it as a response body type in `#[utoipa::path]`.
+/// The page type: with this feature the core library's
+/// [`OffsetPagination`](advanced_alchemy::pagination::OffsetPagination) is a utoipa
+/// `ToSchema` (`{items, limit, offset, total}`), for `#[utoipa::path(responses(...))]`.
 ///
 /// ```
 /// #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -59,21 +57,7 @@ use utoipa::openapi::{HttpMethod, OpenApi, Required};
 /// let page = &json["components"]["schemas"]["OffsetPagination_PostRead"];
 /// assert_eq!(page["required"], serde_json::json!(["items", "limit", "offset", "total"]));
 /// ```
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // a schema only: values are the core library's OffsetPagination
-pub struct OffsetPagination<T> {
-    /// The rows of this page.
-    items: Vec<T>,
-    /// The page size asked for.
-    #[schema(minimum = 0)]
-    limit: u64,
-    /// How many rows come before this page.
-    #[schema(minimum = 0)]
-    offset: u64,
-    /// How many rows match, across all pages (correct also past the last page).
-    #[schema(minimum = 0)]
-    total: u64,
-}
+pub use advanced_alchemy::pagination::OffsetPagination;
 
 fn kind_schema(kind: Option<ValueKind>) -> ObjectBuilder {
     let (ty, format) = match kind {

@@ -73,6 +73,9 @@ pub mod filters;
 pub mod hooks;
 pub mod mixins;
 pub mod naming;
+#[cfg(feature = "openapi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "openapi")))]
+pub mod openapi;
 pub mod pagination;
 pub mod registry;
 pub mod repository;
@@ -103,6 +106,7 @@ pub use session::Session;
 /// | `AuditColumns` | adds `created_at`/`updated_at` ([`mixins::AuditColumns`]) |
 /// | `SlugKey` | adds `slug` `VARCHAR(100)`, unique as `uq_<table>_slug` ([`mixins::SlugKey`]) |
 /// | `hooks` | you implement [`ModelHooks`](hooks::ModelHooks) yourself |
+/// | `dto` or `dto(rename_all = "…", include(…), exclude(…))` | generates the entity's `Create`, `Update` and `Read` structs (see below) |
 /// | nothing | registers the entity only (association tables such as `post_tag`) |
 ///
 /// The seed's custom `ServerSideUUIDBase` (a UUID key with PostgreSQL's
@@ -168,6 +172,94 @@ pub use session::Session;
 /// let ddl = TableSchema::of::<post_tag::Entity>(sea_orm::DbBackend::Sqlite).create[0].to_string();
 /// assert!(ddl.contains(r#"CONSTRAINT "fk_post_tag_post_id_post" FOREIGN KEY ("post_id") REFERENCES "post" ("id") ON DELETE CASCADE"#), "{ddl}");
 /// # }
+/// ```
+///
+/// ## DTOs (`dto`)
+///
+/// As Litestar's `SQLAlchemyDTO` does for Python users, `dto` generates three structs in
+/// the entity's module, with serde (and, with this crate's `openapi` feature, utoipa's
+/// `ToSchema`, named `<Table>Create`, `<Table>Update`, `<Table>Read`):
+///
+/// * `Create`: the body that creates a row. Every writable column; `Option<T>` columns
+///   and columns with a `default_value` may be left out (the database default applies).
+/// * `Update`: a PATCH body. Every writable column as a [`service::Patch`]: left out, the
+///   column keeps its value; `null` clears a nullable column (and is
+///   [`Error::InvalidField`] for a NOT NULL one). Never the primary key.
+/// * `Read`: what a client reads, `From<Model>` (for [`Service::to_schema`](service::Service::to_schema)).
+///
+/// `Create` and `Update` implement [`service::ModelInput`], so a [`Service`](service::Service)
+/// takes them directly, and refuse unknown fields. The key the base generates, the audit
+/// columns and `deleted_at` are read-only: in `Read` only, never accepted from a client.
+/// Relation fields (`HasMany`, `BelongsTo`, …) are in none of them.
+///
+/// | option | where | effect |
+/// |---|---|---|
+/// | `rename_all = "camelCase"` | `dto(…)` | serde's `rename_all` on all three (`snake_case`, `kebab-case`, …) |
+/// | `exclude(a, b)` | `dto(…)` | fields left out of all three |
+/// | `include(a, b)` | `dto(…)` | only these fields (and never the read-only ones in input) |
+/// | `#[dto(skip)]` | field | left out of all three |
+/// | `#[dto(read_only)]` | field | in `Read` only |
+/// | `#[dto(write_only)]` | field | in `Create` and `Update` only (a password) |
+/// | `#[dto(rename = "name")]` | field | the field's JSON name in all three |
+///
+/// ```
+/// mod article {
+///     use sea_orm::entity::prelude::*;
+///
+///     #[advanced_alchemy::model(BigIntAuditBase, dto(rename_all = "camelCase", exclude(internal_note)))]
+///     #[sea_orm::model]
+///     #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+///     #[sea_orm(table_name = "article")]
+///     pub struct Model {
+///         pub title: String,
+///         pub sub_title: Option<String>,
+///         #[sea_orm(default_value = 0)]
+///         pub views: i32,
+///         #[dto(rename = "body")]
+///         pub content: String,
+///         #[dto(read_only)]
+///         pub score: Option<i32>,
+///         #[dto(write_only)]
+///         pub edit_token: String,
+///         #[dto(skip)]
+///         pub cache: Option<String>,
+///         pub internal_note: Option<String>,
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> advanced_alchemy::Result<()> {
+/// use advanced_alchemy::service::{Patch, Service};
+/// use serde_json::json;
+///
+/// let db = advanced_alchemy::connect("sqlite::memory:").await?;
+/// # advanced_alchemy::registry::Registry::new().register::<article::Entity>().create_all(&db).await?;
+/// let articles = Service::<article::Entity, _>::new(db);
+///
+/// let body: article::Create = serde_json::from_value(json!({
+///     "title": "Hello", "subTitle": "world", "body": "…", "editToken": "t0k"
+/// })).unwrap();
+/// let stored = articles.create(body).await?;
+/// assert_eq!(stored.views, 0); // left to the database default
+///
+/// // the key, audit columns, read-only and excluded fields are refused in input
+/// for field in ["id", "createdAt", "score", "cache", "internalNote"] {
+///     let mut body = json!({"title": "x", "body": "y", "editToken": "z"});
+///     body[field] = json!(null);
+///     assert!(serde_json::from_value::<article::Create>(body).is_err(), "{field}");
+/// }
+///
+/// let patch: article::Update = serde_json::from_value(json!({"subTitle": null})).unwrap();
+/// assert_eq!((patch.sub_title.clone(), patch.title.clone()), (Patch::Null, Patch::Absent));
+/// let updated = articles.update(patch, stored.id).await?;
+/// assert_eq!((updated.title.as_str(), updated.sub_title.as_deref()), ("Hello", None));
+///
+/// let read: article::Read = articles.to_schema(updated);
+/// let json = serde_json::to_value(&read).unwrap();
+/// assert_eq!(json["body"], "…");
+/// assert!(json.get("editToken").is_none() && json.get("cache").is_none());
+/// assert!(json.get("createdAt").is_some() && json.get("score").is_some());
+/// # Ok(()) }
 /// ```
 pub use advanced_alchemy_macros::model;
 

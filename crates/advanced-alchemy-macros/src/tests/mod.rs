@@ -61,3 +61,39 @@ fn expansion_adds_the_columns() {
         assert!(out.contains(needle), "{needle} missing from {out}");
     }
 }
+
+const DTO_ITEM: &str = "#[sea_orm(table_name = \"post\")] pub struct Model { pub title: String, #[dto(skip)] pub cache: Option<String> }";
+
+#[test]
+fn dto_mistakes_are_explained() {
+    assert!(
+        error("BigIntBase", DTO_ITEM).contains("needs the `dto` option"),
+        "a #[dto] field without the option"
+    );
+    assert!(error("BigIntBase, dto(exclude(nope))", DTO_ITEM).contains("no field `nope`"));
+    assert!(error("BigIntBase, dto(rename_all = \"Camel\")", DTO_ITEM).contains("rename_all"));
+    assert!(error("BigIntBase, dto(flatten)", DTO_ITEM).contains("unknown dto option"));
+    let both = "pub struct Model { #[dto(read_only, write_only)] pub a: i32 }";
+    assert!(error("BigIntBase, dto", both).contains("both read_only and write_only"));
+    let unknown = "pub struct Model { #[dto(hidden)] pub a: i32 }";
+    assert!(error("BigIntBase, dto", unknown).contains("unknown field option"));
+}
+
+#[test]
+fn dto_expands_three_structs() {
+    let item: ItemStruct = syn::parse_str(DTO_ITEM).expect("struct");
+    let tokens = expand(options("BigIntAuditBase, dto").expect("parse"), item)
+        .expect("expand")
+        .to_string();
+    for name in [
+        "PostCreate",
+        "PostUpdate",
+        "PostRead",
+        "struct Create",
+        "struct Update",
+        "struct Read",
+    ] {
+        assert!(tokens.contains(name), "{name}");
+    }
+    assert!(!tokens.contains("# [dto"), "field attributes are removed");
+}

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 /// assert!(page.has_next());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OffsetPagination<T> {
     /// The rows of this page.
     pub items: Vec<T>,

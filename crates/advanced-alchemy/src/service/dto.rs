@@ -22,24 +22,25 @@ macro_rules! __dto_prelude {
     () => {};
 }
 
-/// A DTO struct with `ToSchema`, named `$name` in the OpenAPI document.
+/// A DTO struct with `ToSchema`, named `$name` in the OpenAPI document: the second
+/// form of the struct, whose fields carry `#[schema(…)]` attributes.
 #[cfg(feature = "openapi")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dto_item {
-    ($name:ident; $($item:tt)*) => {
+    ($name:ident; { $($plain:tt)* } { $($openapi:tt)* }) => {
         #[derive($crate::__private::utoipa::ToSchema)]
         #[schema(as = $name)]
-        $($item)*
+        $($openapi)*
     };
 }
 
-/// Without `openapi`: the struct as it is.
+/// Without `openapi`: the first form of the struct, without `#[schema(…)]` attributes.
 #[cfg(not(feature = "openapi"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __dto_item {
-    ($name:ident; $($item:tt)*) => {
-        $($item)*
+    ($name:ident; { $($plain:tt)* } { $($openapi:tt)* }) => {
+        $($plain)*
     };
 }
