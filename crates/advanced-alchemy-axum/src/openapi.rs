@@ -39,7 +39,7 @@ use utoipa::openapi::schema::{
 use utoipa::openapi::{HttpMethod, OpenApi, Required};
 
 /// The page type: with this feature the core library's
-/// [`OffsetPagination`](advanced_alchemy::pagination::OffsetPagination) is a utoipa
+/// [`OffsetPagination`] is a utoipa
 /// `ToSchema` (`{items, limit, offset, total}`), for `#[utoipa::path(responses(...))]`.
 ///
 /// ```
