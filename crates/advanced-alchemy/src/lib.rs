@@ -69,6 +69,9 @@ mod connect;
 pub mod error;
 pub mod filters;
 pub mod hooks;
+#[cfg(feature = "migrate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "migrate")))]
+pub mod migrate;
 pub mod mixins;
 pub mod naming;
 pub mod pagination;
