@@ -65,6 +65,9 @@
 #![warn(missing_docs)]
 
 pub mod base;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
 mod connect;
 pub mod error;
 pub mod filters;
