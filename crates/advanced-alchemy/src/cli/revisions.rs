@@ -100,7 +100,7 @@ pub(super) async fn upgrade<M: MigratorTrait>(
         M::up(db, Some(1)).await.map_err(|e| {
             Error::Migration(format!("upgrade to {} failed: {e}", migration.name()))
         })?;
-        progress.println(format!("applied {}", migration.name()));
+        progress.suspend(|| println!("applied {}", migration.name()));
         progress.inc(1);
     }
     progress.finish_and_clear();
@@ -163,7 +163,7 @@ pub(super) async fn downgrade<M: MigratorTrait>(
         M::down(db, Some(1))
             .await
             .map_err(|e| Error::Migration(format!("downgrade of {name} failed: {e}")))?;
-        progress.println(format!("reverted {name}"));
+        progress.suspend(|| println!("reverted {name}"));
         progress.inc(1);
     }
     progress.finish_and_clear();

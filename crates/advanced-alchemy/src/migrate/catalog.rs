@@ -348,7 +348,19 @@ async fn postgres<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Sn
 }
 
 async fn mysql<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Snapshot> {
-    let arg = || vec![sea_orm::Value::from(schema.map(str::to_owned))];
+    // (a NULL parameter in `?` matches nothing on MariaDB)
+    let schema = match schema {
+        Some(s) => s.to_owned(),
+        None => {
+            let row = rows(db, "SELECT CAST(DATABASE() AS CHAR)", vec![]).await?;
+            row.first()
+                .map(|r| opt_text(r, 0))
+                .transpose()?
+                .flatten()
+                .ok_or_else(|| Error::Migration("the MySQL connection has no database selected".into()))?
+        }
+    };
+    let arg = || vec![sea_orm::Value::from(schema.clone())];
     let mut snapshot = Snapshot::default();
     let columns = rows(
         db,
@@ -356,7 +368,7 @@ async fn mysql<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Snaps
          CAST(c.IS_NULLABLE AS CHAR), CAST(c.COLUMN_DEFAULT AS CHAR), CAST(c.EXTRA AS CHAR) \
          FROM information_schema.COLUMNS c JOIN information_schema.TABLES t \
          ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME \
-         WHERE c.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND t.TABLE_TYPE = 'BASE TABLE' \
+         WHERE c.TABLE_SCHEMA = ? AND t.TABLE_TYPE = 'BASE TABLE' \
          ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION",
         arg(),
     )
@@ -386,7 +398,7 @@ async fn mysql<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Snaps
          FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
          ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME \
          AND r.TABLE_NAME = k.TABLE_NAME \
-         WHERE k.TABLE_SCHEMA = COALESCE(?, DATABASE()) AND k.REFERENCED_TABLE_NAME IS NOT NULL \
+         WHERE k.TABLE_SCHEMA = ? AND k.REFERENCED_TABLE_NAME IS NOT NULL \
          ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
         arg(),
     )
@@ -416,7 +428,7 @@ async fn mysql<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Snaps
         db,
         "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE AS SIGNED), \
          CAST(COALESCE(COLUMN_NAME, '') AS CHAR) FROM information_schema.STATISTICS \
-         WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+         WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
         arg(),
     )
     .await?;

@@ -495,7 +495,12 @@ pub fn migration(diff: &Diff, backend: DbBackend, name: &str, message: &str, gen
     out.push_str("    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {\n");
     out.push_str(&body(&down));
     out.push_str("\n    }\n");
-    if backend != DbBackend::MySql {
+    let rebuilds = diff.changes.iter().any(|c| matches!(c, Change::RebuildTable { .. }));
+    if rebuilds {
+        out.push_str(
+            "\n    // a table rebuild runs in a transaction of its own, with foreign keys off,\n    // which SQLite allows only outside a transaction\n    fn use_transaction(&self) -> Option<bool> {\n        Some(false)\n    }\n",
+        );
+    } else if backend != DbBackend::MySql {
         out.push_str(
             "\n    // all or nothing: a failed step leaves the database as it was\n    fn use_transaction(&self) -> Option<bool> {\n        Some(true)\n    }\n",
         );
