@@ -10,7 +10,6 @@ mod models;
 use advanced_alchemy::migrate::prelude::*;
 use std::process::ExitCode;
 
-
 #[path = "migrations/sqlite"]
 mod sqlite {
     pub mod m20260101_000001_initial;

@@ -13,7 +13,9 @@ use crate::registry::Registry;
 use base64::Engine as _;
 use futures_util::StreamExt as _;
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait, TransactionTrait, Value};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, Statement, StreamTrait, TransactionTrait, Value,
+};
 use serde_json::{Map, Value as Json};
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -30,7 +32,17 @@ enum Kind {
 }
 
 fn kind(backend: DbBackend, ty: &str) -> Kind {
-    let ints = ["integer", "int", "bigint", "smallint", "tinyint", "mediumint", "serial", "bigserial", "smallserial"];
+    let ints = [
+        "integer",
+        "int",
+        "bigint",
+        "smallint",
+        "tinyint",
+        "mediumint",
+        "serial",
+        "bigserial",
+        "smallserial",
+    ];
     let base = ty.split(['(', ' ']).next().unwrap_or(ty);
     if backend == DbBackend::MySql && ty.starts_with("tinyint(1)") {
         Kind::Bool
@@ -42,7 +54,10 @@ fn kind(backend: DbBackend, ty: &str) -> Kind {
         Kind::Float
     } else if matches!(base, "json" | "jsonb") {
         Kind::Json
-    } else if matches!(base, "bytea" | "blob" | "binary" | "varbinary" | "tinyblob" | "mediumblob" | "longblob") {
+    } else if matches!(
+        base,
+        "bytea" | "blob" | "binary" | "varbinary" | "tinyblob" | "mediumblob" | "longblob"
+    ) {
         Kind::Bytes
     } else {
         Kind::Text
@@ -74,7 +89,10 @@ fn hex(bytes: &[u8]) -> String {
 fn to_json(backend: DbBackend, column: &ColumnInfo, text: Option<String>) -> Json {
     let Some(text) = text else { return Json::Null };
     match kind(backend, &column.ty) {
-        Kind::Int => text.parse::<i64>().map(Json::from).unwrap_or(Json::String(text)),
+        Kind::Int => text
+            .parse::<i64>()
+            .map(Json::from)
+            .unwrap_or(Json::String(text)),
         Kind::Float => text
             .parse::<f64>()
             .ok()
@@ -124,9 +142,10 @@ fn tables_for(
     wanted
         .iter()
         .map(|name| {
-            live.tables.get(name).cloned().ok_or_else(|| {
-                Error::Migration(format!("no table `{name}` in the database"))
-            })
+            live.tables
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::Migration(format!("no table `{name}` in the database")))
         })
         .collect()
 }
@@ -153,7 +172,8 @@ pub(super) async fn dump(
         .map_err(|e| Error::Migration(format!("cannot create {}: {e}", dir.display())))?;
     for table in &tables {
         let path = dir.join(format!("{}.json", table.name));
-        let fail = |e: std::io::Error| Error::Migration(format!("cannot write {}: {e}", path.display()));
+        let fail =
+            |e: std::io::Error| Error::Migration(format!("cannot write {}: {e}", path.display()));
         let file = std::fs::File::create(&path).map_err(fail)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let order = if table.primary_key.is_empty() {
@@ -161,12 +181,22 @@ pub(super) async fn dump(
         } else {
             format!(
                 " ORDER BY {}",
-                table.primary_key.iter().map(|c| quote(backend, c)).collect::<Vec<_>>().join(", ")
+                table
+                    .primary_key
+                    .iter()
+                    .map(|c| quote(backend, c))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         let sql = format!(
             "SELECT {} FROM {}{order}",
-            table.columns.iter().map(|c| select_expr(backend, c)).collect::<Vec<_>>().join(", "),
+            table
+                .columns
+                .iter()
+                .map(|c| select_expr(backend, c))
+                .collect::<Vec<_>>()
+                .join(", "),
             quote(backend, &table.name)
         );
         let progress = spinner(&table.name);
@@ -180,7 +210,8 @@ pub(super) async fn dump(
                 let text = row.try_get_by_index::<Option<String>>(i)?;
                 object.insert(column.name.clone(), to_json(backend, column, text));
             }
-            out.write_all(if count == 0 { b"\n" } else { b",\n" }).map_err(fail)?;
+            out.write_all(if count == 0 { b"\n" } else { b",\n" })
+                .map_err(fail)?;
             serde_json::to_writer(&mut out, &object)
                 .map_err(|e| Error::Migration(format!("cannot write {}: {e}", path.display())))?;
             count += 1;
@@ -191,7 +222,11 @@ pub(super) async fn dump(
         out.write_all(b"\n]\n").map_err(fail)?;
         out.flush().map_err(fail)?;
         progress.finish_and_clear();
-        println!("dumped {count} row(s) of {} to {}", table.name, path.display());
+        println!(
+            "dumped {count} row(s) of {} to {}",
+            table.name,
+            path.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -219,7 +254,10 @@ fn find_fixture(dir: &Path, table: &str) -> Option<PathBuf> {
 
 fn read_fixture(path: &Path, table: &str) -> Result<Vec<Map<String, Json>>> {
     let bad = |e: String| Error::Migration(format!("fixture {}: {e}", path.display()));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
     let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
     let (content, csv) = if name.ends_with(".gz") {
         let mut text = Vec::new();
@@ -232,7 +270,11 @@ fn read_fixture(path: &Path, table: &str) -> Result<Vec<Map<String, Json>>> {
         let ext = if csv { ".csv" } else { ".json" };
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..]))
             .map_err(|e| bad(format!("not a zip file: {e}")))?;
-        let inner: Vec<String> = archive.file_names().filter(|n| n.ends_with(ext)).map(str::to_owned).collect();
+        let inner: Vec<String> = archive
+            .file_names()
+            .filter(|n| n.ends_with(ext))
+            .map(str::to_owned)
+            .collect();
         let pick = inner
             .iter()
             .find(|n| **n == format!("{table}{ext}"))
@@ -258,14 +300,19 @@ fn read_fixture(path: &Path, table: &str) -> Result<Vec<Map<String, Json>>> {
             let mut row = Map::new();
             for (header, value) in headers.iter().zip(record.iter()) {
                 // an empty CSV field is NULL
-                let value = if value.is_empty() { Json::Null } else { Json::String(value.to_owned()) };
+                let value = if value.is_empty() {
+                    Json::Null
+                } else {
+                    Json::String(value.to_owned())
+                };
                 row.insert(header.to_owned(), value);
             }
             rows.push(row);
         }
         return Ok(rows);
     }
-    let value: Json = serde_json::from_slice(&content).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    let value: Json =
+        serde_json::from_slice(&content).map_err(|e| bad(format!("invalid JSON: {e}")))?;
     let Json::Array(items) = value else {
         return Err(bad("expected a JSON list of objects".into()));
     };
@@ -289,11 +336,18 @@ fn text_of(value: &Json) -> Option<String> {
 }
 
 /// `value` (from a fixture) as a parameter for `column`, and the placeholder that casts it.
-fn param(backend: DbBackend, column: &ColumnInfo, value: &Json, n: usize) -> Result<(String, Value)> {
+fn param(
+    backend: DbBackend,
+    column: &ColumnInfo,
+    value: &Json,
+    n: usize,
+) -> Result<(String, Value)> {
     let k = kind(backend, &column.ty);
     let bad = |what: &str| Error::Migration(format!("column {}: {what} ({value})", column.name));
     let bytes = |v: &Json| -> Result<Option<Vec<u8>>> {
-        let Some(text) = text_of(v) else { return Ok(None) };
+        let Some(text) = text_of(v) else {
+            return Ok(None);
+        };
         if let Ok(u) = uuid::Uuid::parse_str(&text) {
             return Ok(Some(u.as_bytes().to_vec()));
         }
@@ -326,10 +380,19 @@ fn param(backend: DbBackend, column: &ColumnInfo, value: &Json, n: usize) -> Res
             (format!("CAST(${n} AS {ty})"), Value::String(text))
         }
         DbBackend::MySql => match k {
-            Kind::Bytes => ("UNHEX(?)".into(), Value::String(bytes(value)?.map(|b| hex(&b)))),
+            Kind::Bytes => (
+                "UNHEX(?)".into(),
+                Value::String(bytes(value)?.map(|b| hex(&b))),
+            ),
             Kind::Bool => (
                 "?".into(),
-                Value::String(text_of(value).map(|t| if matches!(t.as_str(), "true" | "1" | "t") { "1".into() } else { "0".into() })),
+                Value::String(text_of(value).map(|t| {
+                    if matches!(t.as_str(), "true" | "1" | "t") {
+                        "1".into()
+                    } else {
+                        "0".into()
+                    }
+                })),
             ),
             _ => ("?".into(), Value::String(json_text(value))),
         },
@@ -344,7 +407,10 @@ fn param(backend: DbBackend, column: &ColumnInfo, value: &Json, n: usize) -> Res
                 Json::Null => ("?".into(), Value::BigInt(None)),
                 other => {
                     let t = text_of(other).unwrap_or_default();
-                    ("?".into(), Value::BigInt(Some(matches!(t.as_str(), "true" | "1" | "t") as i64)))
+                    (
+                        "?".into(),
+                        Value::BigInt(Some(matches!(t.as_str(), "true" | "1" | "t") as i64)),
+                    )
                 }
             },
             Kind::Float => match value {
@@ -383,7 +449,11 @@ pub(super) async fn load(
                 }
                 work.push((table, path, rows));
             }
-            None if all => println!("no fixture for {} in {}: skipped", table.name, dir.display()),
+            None if all => println!(
+                "no fixture for {} in {}: skipped",
+                table.name,
+                dir.display()
+            ),
             None => {
                 return Err(Error::Migration(format!(
                     "no fixture for {} in {} (looked for .json, .json.gz, .json.zip, .csv, .csv.gz, .csv.zip)",
@@ -403,7 +473,11 @@ pub(super) async fn load(
         let mut start = 0;
         while start < rows.len() {
             // one statement for consecutive rows with the same keys, at most ~30,000 parameters
-            let keys: Vec<&ColumnInfo> = table.columns.iter().filter(|c| rows[start].contains_key(&c.name)).collect();
+            let keys: Vec<&ColumnInfo> = table
+                .columns
+                .iter()
+                .filter(|c| rows[start].contains_key(&c.name))
+                .collect();
             let per_row = keys.len().max(1);
             let limit = (30_000 / per_row).clamp(1, 1000);
             let mut end = start + 1;
@@ -420,7 +494,9 @@ pub(super) async fn load(
                 let mut placeholders = Vec::new();
                 for column in &keys {
                     let (ph, value) = param(backend, column, &row[&column.name], values.len() + 1)
-                        .map_err(|e| Error::Migration(format!("fixture {}: {e}", path.display())))?;
+                        .map_err(|e| {
+                            Error::Migration(format!("fixture {}: {e}", path.display()))
+                        })?;
                     placeholders.push(ph);
                     values.push(value);
                 }
@@ -432,11 +508,17 @@ pub(super) async fn load(
                 format!(
                     "INSERT INTO {} ({}) VALUES {}",
                     quote(backend, &table.name),
-                    keys.iter().map(|c| quote(backend, &c.name)).collect::<Vec<_>>().join(", "),
+                    keys.iter()
+                        .map(|c| quote(backend, &c.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     tuples.join(", ")
                 )
             };
-            if let Err(e) = txn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await {
+            if let Err(e) = txn
+                .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await
+            {
                 txn.rollback().await.ok();
                 return Err(Error::Migration(format!(
                     "loading {} into {} failed, nothing was loaded: {e}",
@@ -462,7 +544,12 @@ pub(super) async fn load(
             }
         }
         progress.finish_and_clear();
-        println!("loaded {} row(s) into {} from {}", rows.len(), table.name, path.display());
+        println!(
+            "loaded {} row(s) into {} from {}",
+            rows.len(),
+            table.name,
+            path.display()
+        );
     }
     txn.commit().await?;
     Ok(ExitCode::SUCCESS)

@@ -224,8 +224,16 @@ impl DatabaseCommand {
                 ..
             } => {
                 let db = ctx.connect().await?;
-                scaffold::make_migrations::<M>(&ctx, &db, models, &message, !no_autogenerate, sql, rev_id)
-                    .await
+                scaffold::make_migrations::<M>(
+                    &ctx,
+                    &db,
+                    models,
+                    &message,
+                    !no_autogenerate,
+                    sql,
+                    rev_id,
+                )
+                .await
             }
             Command::Upgrade { revision, sql } => {
                 revisions::upgrade::<M>(&ctx.connect().await?, &revision, sql).await

@@ -12,7 +12,10 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 fn names<M: MigratorTrait>() -> Vec<String> {
-    M::migrations().iter().map(|m| m.name().to_owned()).collect()
+    M::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect()
 }
 
 fn unknown<M: MigratorTrait>(revision: &str) -> Error {
@@ -37,7 +40,11 @@ fn bar(len: usize) -> ProgressBar {
 
 /// Runs `steps` migrations up (or down) with a connection whose statements are
 /// collected, in a transaction that is rolled back, and prints them: `--sql`.
-async fn print_sql<M: MigratorTrait>(db: &DatabaseConnection, up: bool, steps: u32) -> Result<ExitCode> {
+async fn print_sql<M: MigratorTrait>(
+    db: &DatabaseConnection,
+    up: bool,
+    steps: u32,
+) -> Result<ExitCode> {
     if db.get_database_backend() == DbBackend::MySql {
         return Err(Error::Migration(
             "--sql needs transactional DDL, which MySQL does not have (it would run the \
@@ -104,7 +111,10 @@ pub(super) async fn upgrade<M: MigratorTrait>(
         progress.inc(1);
     }
     progress.finish_and_clear();
-    println!("upgraded {steps} migration(s); now at {}", pending[steps - 1].name());
+    println!(
+        "upgraded {steps} migration(s); now at {}",
+        pending[steps - 1].name()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -118,9 +128,9 @@ pub(super) async fn downgrade<M: MigratorTrait>(
     let steps = if revision == "base" {
         applied.len()
     } else if let Some(n) = revision.strip_prefix('-') {
-        let n: usize = n.parse().map_err(|_| {
-            Error::Migration(format!("`{revision}` is neither a revision nor -N"))
-        })?;
+        let n: usize = n
+            .parse()
+            .map_err(|_| Error::Migration(format!("`{revision}` is neither a revision nor -N")))?;
         if n > applied.len() {
             return Err(Error::Migration(format!(
                 "cannot downgrade {n} migration(s): {} applied",
@@ -180,7 +190,12 @@ pub(super) async fn stamp<M: MigratorTrait>(
     let keep = match revision {
         "head" => all.len(),
         "base" => 0,
-        name => all.iter().position(|n| n == name).ok_or_else(|| unknown::<M>(name))? + 1,
+        name => {
+            all.iter()
+                .position(|n| n == name)
+                .ok_or_else(|| unknown::<M>(name))?
+                + 1
+        }
     };
     M::install(db).await?;
     let table = M::migration_table_name();
@@ -231,7 +246,11 @@ pub(super) async fn check<M: MigratorTrait>(
         println!(
             "the database is not up to date: {} migration(s) pending ({}); run upgrade",
             pending.len(),
-            pending.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+            pending
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return Ok(ExitCode::FAILURE);
     }
@@ -243,7 +262,10 @@ pub(super) async fn check<M: MigratorTrait>(
         println!("no changes detected: the database matches the models");
         return Ok(ExitCode::SUCCESS);
     }
-    println!("the models and the database differ ({} change(s)):", diff.changes.len());
+    println!(
+        "the models and the database differ ({} change(s)):",
+        diff.changes.len()
+    );
     for change in &diff.changes {
         println!("  {}", change.describe());
     }
@@ -296,6 +318,9 @@ pub(super) async fn drop_all<M: MigratorTrait>(
             .to_owned(),
     )
     .await?;
-    println!("dropped {} model table(s) and the migration history", models.table_names().len());
+    println!(
+        "dropped {} model table(s) and the migration history",
+        models.table_names().len()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -50,7 +50,13 @@ fn crate_name(dir: &Path) -> String {
         .unwrap_or_else(|| "migration".to_owned());
     let name: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         name
@@ -99,12 +105,17 @@ fn slug(message: &str) -> String {
     }
     let out = out.trim_matches('_');
     let out: String = out.chars().take(40).collect();
-    if out.is_empty() { "migration".into() } else { out }
+    if out.is_empty() {
+        "migration".into()
+    } else {
+        out
+    }
 }
 
 fn is_ident(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -130,7 +141,11 @@ pub(super) async fn make_migrations<M: MigratorTrait>(
             "the database is not up to date ({} pending: {}): run upgrade first, so the new \
              migration starts where the others end",
             pending.len(),
-            pending.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+            pending
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let backend = sea_orm::ConnectionTrait::get_database_backend(db);
@@ -167,7 +182,10 @@ pub(super) async fn make_migrations<M: MigratorTrait>(
     }
     let path = ctx.dir.join("src").join(format!("{name}.rs"));
     if path.exists() {
-        return Err(Error::Migration(format!("{} exists already", path.display())));
+        return Err(Error::Migration(format!(
+            "{} exists already",
+            path.display()
+        )));
     }
     let lib_text = std::fs::read_to_string(&lib).map_err(|e| io("read", &lib, e))?;
     let Some(lib_text) = register(&lib_text, &name) else {
@@ -193,7 +211,11 @@ pub(super) async fn make_migrations<M: MigratorTrait>(
         .stderr(std::process::Stdio::null())
         .status()
         .ok();
-    println!("wrote {} ({} change(s)):", path.display(), diff.changes.len());
+    println!(
+        "wrote {} ({} change(s)):",
+        path.display(),
+        diff.changes.len()
+    );
     for change in &diff.changes {
         println!("  {}", change.describe());
     }
@@ -224,7 +246,10 @@ fn register(lib_text: &str, name: &str) -> Option<String> {
 }
 
 pub(super) fn migration_file<M: MigratorTrait>(ctx: &Context, revision: &str) -> Result<PathBuf> {
-    let names: Vec<String> = M::migrations().iter().map(|m| m.name().to_owned()).collect();
+    let names: Vec<String> = M::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
     let name = if revision == "head" {
         names
             .last()
@@ -244,7 +269,11 @@ pub(super) fn migration_file<M: MigratorTrait>(ctx: &Context, revision: &str) ->
     } else {
         Err(Error::Migration(format!(
             "unknown revision `{revision}`; the migrations are: {}",
-            if names.is_empty() { "(none yet)".to_owned() } else { names.join(", ") }
+            if names.is_empty() {
+                "(none yet)".to_owned()
+            } else {
+                names.join(", ")
+            }
         )))
     }
 }

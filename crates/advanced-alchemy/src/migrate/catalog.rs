@@ -219,7 +219,10 @@ async fn postgres<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Sn
         Some(s) => s.to_owned(),
         None => {
             let row = rows(db, "SELECT current_schema()::text", vec![]).await?;
-            row.first().map(|r| text(r, 0)).transpose()?.unwrap_or_default()
+            row.first()
+                .map(|r| text(r, 0))
+                .transpose()?
+                .unwrap_or_default()
         }
     };
     let strip = |s: String| -> String {
@@ -232,7 +235,10 @@ async fn postgres<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Sn
         let mut ty = strip(text(row, 2)?);
         let mut default = opt_text(row, 4)?.map(strip);
         let identity = opt_text(row, 5)?.unwrap_or_default();
-        if default.as_deref().is_some_and(|d| d.starts_with("nextval(")) {
+        if default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("))
+        {
             let serial = match ty.as_str() {
                 "integer" => Some("serial"),
                 "bigint" => Some("bigserial"),
@@ -357,7 +363,9 @@ async fn mysql<C: ConnectionTrait>(db: &C, schema: Option<&str>) -> Result<Snaps
                 .map(|r| opt_text(r, 0))
                 .transpose()?
                 .flatten()
-                .ok_or_else(|| Error::Migration("the MySQL connection has no database selected".into()))?
+                .ok_or_else(|| {
+                    Error::Migration("the MySQL connection has no database selected".into())
+                })?
         }
     };
     let arg = || vec![sea_orm::Value::from(schema.clone())];

@@ -17,28 +17,69 @@ use std::collections::{BTreeMap, BTreeSet};
 #[allow(missing_docs)] // the variants' fields say what they hold
 pub enum Change {
     /// A PostgreSQL enum type the models use and the database lacks.
-    CreateEnum { name: String, values: Vec<String> },
+    CreateEnum {
+        name: String,
+        values: Vec<String>,
+    },
     /// Labels the models' enum has and the database's lacks (PostgreSQL cannot remove them).
-    AddEnumValues { name: String, values: Vec<String> },
+    AddEnumValues {
+        name: String,
+        values: Vec<String>,
+    },
     /// An enum type no model uses.
-    DropEnum { name: String, values: Vec<String> },
+    DropEnum {
+        name: String,
+        values: Vec<String>,
+    },
     /// A table the models have and the database lacks.
     CreateTable(TableInfo),
     /// A table in the database no model declares (its rows go with it).
     DropTable(TableInfo),
-    AddColumn { table: String, column: ColumnInfo },
-    DropColumn { table: String, column: ColumnInfo },
+    AddColumn {
+        table: String,
+        column: ColumnInfo,
+    },
+    DropColumn {
+        table: String,
+        column: ColumnInfo,
+    },
     /// Type, nullability or default changed.
-    AlterColumn { table: String, from: ColumnInfo, to: ColumnInfo },
-    CreateIndex { table: String, index: IndexInfo },
-    DropIndex { table: String, index: IndexInfo },
-    AddUnique { table: String, unique: IndexInfo },
-    DropUnique { table: String, unique: IndexInfo },
-    AddForeignKey { table: String, foreign_key: ForeignKeyInfo },
-    DropForeignKey { table: String, foreign_key: ForeignKeyInfo },
+    AlterColumn {
+        table: String,
+        from: ColumnInfo,
+        to: ColumnInfo,
+    },
+    CreateIndex {
+        table: String,
+        index: IndexInfo,
+    },
+    DropIndex {
+        table: String,
+        index: IndexInfo,
+    },
+    AddUnique {
+        table: String,
+        unique: IndexInfo,
+    },
+    DropUnique {
+        table: String,
+        unique: IndexInfo,
+    },
+    AddForeignKey {
+        table: String,
+        foreign_key: ForeignKeyInfo,
+    },
+    DropForeignKey {
+        table: String,
+        foreign_key: ForeignKeyInfo,
+    },
     /// SQLite: the table is rebuilt as the models declare it and its rows copied over
     /// (what Alembic's batch mode does); `reasons` are the changes that needed it.
-    RebuildTable { from: TableInfo, to: TableInfo, reasons: Vec<String> },
+    RebuildTable {
+        from: TableInfo,
+        to: TableInfo,
+        reasons: Vec<String>,
+    },
 }
 
 /// The result of a comparison.
@@ -75,7 +116,11 @@ impl Change {
             }
             Change::DropColumn { table, column } => format!("drop column {table}.{}", column.name),
             Change::AlterColumn { table, from, to } => {
-                format!("alter column {table}.{}: {}", to.name, column_change(from, to))
+                format!(
+                    "alter column {table}.{}: {}",
+                    to.name,
+                    column_change(from, to)
+                )
             }
             Change::CreateIndex { table, index } => format!(
                 "create {}index {} on {table} ({})",
@@ -92,7 +137,10 @@ impl Change {
             Change::DropUnique { table, unique } => {
                 format!("drop unique constraint {} on {table}", unique.name)
             }
-            Change::AddForeignKey { table, foreign_key: f } => format!(
+            Change::AddForeignKey {
+                table,
+                foreign_key: f,
+            } => format!(
                 "add foreign key {} on {table} ({}) -> {} ({}) on delete {}",
                 f.name,
                 f.columns.join(", "),
@@ -186,19 +234,28 @@ pub fn diff(models: &Snapshot, live: &Snapshot, backend: DbBackend) -> Diff {
 
     for (name, values) in &models.enums {
         match live.enums.get(name) {
-            None => push(0, Change::CreateEnum {
-                name: name.clone(),
-                values: values.clone(),
-            }),
+            None => push(
+                0,
+                Change::CreateEnum {
+                    name: name.clone(),
+                    values: values.clone(),
+                },
+            ),
             Some(have) => {
-                let added: Vec<String> =
-                    values.iter().filter(|v| !have.contains(v)).cloned().collect();
+                let added: Vec<String> = values
+                    .iter()
+                    .filter(|v| !have.contains(v))
+                    .cloned()
+                    .collect();
                 let removed: Vec<&String> = have.iter().filter(|v| !values.contains(v)).collect();
                 if !added.is_empty() {
-                    push(0, Change::AddEnumValues {
-                        name: name.clone(),
-                        values: added,
-                    });
+                    push(
+                        0,
+                        Change::AddEnumValues {
+                            name: name.clone(),
+                            values: added,
+                        },
+                    );
                 }
                 if !removed.is_empty() {
                     out.warnings.push(format!(
@@ -211,10 +268,13 @@ pub fn diff(models: &Snapshot, live: &Snapshot, backend: DbBackend) -> Diff {
     }
     for (name, values) in &live.enums {
         if !models.enums.contains_key(name) {
-            push(9, Change::DropEnum {
-                name: name.clone(),
-                values: values.clone(),
-            });
+            push(
+                9,
+                Change::DropEnum {
+                    name: name.clone(),
+                    values: values.clone(),
+                },
+            );
         }
     }
 
@@ -259,6 +319,48 @@ fn same_fk(a: &ForeignKeyInfo, b: &ForeignKeyInfo, backend: DbBackend) -> bool {
     shape && (backend == DbBackend::Sqlite || a.name == b.name)
 }
 
+fn same_index(a: &IndexInfo, b: &IndexInfo) -> bool {
+    // (SQLite's stored SQL text is not compared: quoting differs between writers)
+    a.name == b.name && a.columns == b.columns && a.unique == b.unique
+}
+
+/// Two spellings of one column. Besides equality, two pairs that Python's Advanced
+/// Alchemy and this library write differently for the same thing count as equal:
+/// * a single-column integer key the database numbers (`bigserial`, `AUTO_INCREMENT`)
+///   and the same integer key numbered by a separate sequence (Python declares
+///   `Sequence("<table>_id_seq")`, so PostgreSQL gets a plain `bigint` and MySQL no
+///   `AUTO_INCREMENT`): a migration between them would only churn the key;
+/// * SQLite's `json` and `text` (both keep the JSON text as written).
+fn same_column(a: &ColumnInfo, b: &ColumnInfo, single_key: bool, backend: DbBackend) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.name != b.name || a.nullable != b.nullable || a.default != b.default {
+        return false;
+    }
+    let serial = |t: &str| match t {
+        "bigserial" => "bigint".to_owned(),
+        "serial" => "integer".to_owned(),
+        "smallserial" => "smallint".to_owned(),
+        other => other.to_owned(),
+    };
+    let json_text = |t: &str| {
+        if t == "json" {
+            "text".to_owned()
+        } else {
+            t.to_owned()
+        }
+    };
+    match backend {
+        DbBackend::Postgres if single_key => serial(&a.ty) == serial(&b.ty),
+        DbBackend::MySql if single_key => a.ty == b.ty,
+        DbBackend::Sqlite => {
+            json_text(&a.ty) == json_text(&b.ty) && a.auto_increment == b.auto_increment
+        }
+        _ => false,
+    }
+}
+
 fn same_unique(a: &IndexInfo, b: &IndexInfo, backend: DbBackend) -> bool {
     a.columns == b.columns && (backend == DbBackend::Sqlite || a.name == b.name)
 }
@@ -298,33 +400,47 @@ fn table_changes(
         if backend == DbBackend::Sqlite && !addable {
             rebuild.push(format!("add not-null column {}", column.name));
         }
-        changes.push((4, Change::AddColumn {
-            table: table.clone(),
-            column: (*column).clone(),
-        }));
+        changes.push((
+            4,
+            Change::AddColumn {
+                table: table.clone(),
+                column: (*column).clone(),
+            },
+        ));
     }
     for column in &removed {
         if backend == DbBackend::Sqlite {
             rebuild.push(format!("drop column {}", column.name));
         }
-        changes.push((5, Change::DropColumn {
-            table: table.clone(),
-            column: (*column).clone(),
-        }));
+        changes.push((
+            5,
+            Change::DropColumn {
+                table: table.clone(),
+                column: (*column).clone(),
+            },
+        ));
     }
     for to in &want.columns {
         let Some(from) = have.column(&to.name) else {
             continue;
         };
-        if from != to {
+        let single_key = want.primary_key.len() == 1 && want.primary_key[0] == to.name;
+        if !same_column(from, to, single_key, backend) {
             if backend == DbBackend::Sqlite {
-                rebuild.push(format!("alter column {}: {}", to.name, column_change(from, to)));
+                rebuild.push(format!(
+                    "alter column {}: {}",
+                    to.name,
+                    column_change(from, to)
+                ));
             }
-            changes.push((4, Change::AlterColumn {
-                table: table.clone(),
-                from: from.clone(),
-                to: to.clone(),
-            }));
+            changes.push((
+                4,
+                Change::AlterColumn {
+                    table: table.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                },
+            ));
         }
     }
     if want.primary_key != have.primary_key {
@@ -340,19 +456,25 @@ fn table_changes(
     }
 
     for index in &have.indexes {
-        if !want.indexes.contains(index) {
-            changes.push((2, Change::DropIndex {
-                table: table.clone(),
-                index: index.clone(),
-            }));
+        if !want.indexes.iter().any(|i| same_index(i, index)) {
+            changes.push((
+                2,
+                Change::DropIndex {
+                    table: table.clone(),
+                    index: index.clone(),
+                },
+            ));
         }
     }
     for index in &want.indexes {
-        if !have.indexes.contains(index) {
-            changes.push((6, Change::CreateIndex {
-                table: table.clone(),
-                index: index.clone(),
-            }));
+        if !have.indexes.iter().any(|i| same_index(i, index)) {
+            changes.push((
+                6,
+                Change::CreateIndex {
+                    table: table.clone(),
+                    index: index.clone(),
+                },
+            ));
         }
     }
     for unique in &have.uniques {
@@ -360,10 +482,13 @@ fn table_changes(
             if backend == DbBackend::Sqlite {
                 rebuild.push(format!("drop unique ({})", unique.columns.join(", ")));
             }
-            changes.push((2, Change::DropUnique {
-                table: table.clone(),
-                unique: unique.clone(),
-            }));
+            changes.push((
+                2,
+                Change::DropUnique {
+                    table: table.clone(),
+                    unique: unique.clone(),
+                },
+            ));
         }
     }
     for unique in &want.uniques {
@@ -371,10 +496,13 @@ fn table_changes(
             if backend == DbBackend::Sqlite {
                 rebuild.push(format!("add unique {}", unique.name));
             }
-            changes.push((6, Change::AddUnique {
-                table: table.clone(),
-                unique: unique.clone(),
-            }));
+            changes.push((
+                6,
+                Change::AddUnique {
+                    table: table.clone(),
+                    unique: unique.clone(),
+                },
+            ));
         }
     }
     for fk in &have.foreign_keys {
@@ -382,10 +510,13 @@ fn table_changes(
             if backend == DbBackend::Sqlite {
                 rebuild.push(format!("drop foreign key ({})", fk.columns.join(", ")));
             }
-            changes.push((1, Change::DropForeignKey {
-                table: table.clone(),
-                foreign_key: fk.clone(),
-            }));
+            changes.push((
+                1,
+                Change::DropForeignKey {
+                    table: table.clone(),
+                    foreign_key: fk.clone(),
+                },
+            ));
         }
     }
     for fk in &want.foreign_keys {
@@ -393,10 +524,13 @@ fn table_changes(
             if backend == DbBackend::Sqlite {
                 rebuild.push(format!("add foreign key {}", fk.name));
             }
-            changes.push((7, Change::AddForeignKey {
-                table: table.clone(),
-                foreign_key: fk.clone(),
-            }));
+            changes.push((
+                7,
+                Change::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: fk.clone(),
+                },
+            ));
         }
     }
 
@@ -406,11 +540,14 @@ fn table_changes(
         }
     } else {
         // one rebuild does every change of the table, its indexes included
-        push(4, Change::RebuildTable {
-            from: have.clone(),
-            to: want.clone(),
-            reasons: changes.iter().map(|(_, c)| c.describe()).collect(),
-        });
+        push(
+            4,
+            Change::RebuildTable {
+                from: have.clone(),
+                to: want.clone(),
+                reasons: changes.iter().map(|(_, c)| c.describe()).collect(),
+            },
+        );
     }
 }
 

@@ -118,7 +118,11 @@ pub async fn rebuild_sqlite_table(
     let indexes: Vec<String> = index_sql.iter().map(|s| (*s).to_owned()).collect();
     let steps = statements(table, create_sql, copy_columns, &indexes);
     let err = |e: sqlx::Error| DbErr::Migration(format!("rebuilding table {table}: {e}"));
-    let mut conn = db.get_sqlite_connection_pool().acquire().await.map_err(err)?;
+    let mut conn = db
+        .get_sqlite_connection_pool()
+        .acquire()
+        .await
+        .map_err(err)?;
     sqlx::query("PRAGMA foreign_keys = OFF")
         .execute(&mut *conn)
         .await
@@ -131,7 +135,9 @@ pub async fn rebuild_sqlite_table(
                 .execute(&mut *conn)
                 .await?;
         }
-        let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *conn).await?;
+        let broken = sqlx::query("PRAGMA foreign_key_check")
+            .fetch_all(&mut *conn)
+            .await?;
         if !broken.is_empty() {
             return Err(sqlx::Error::Protocol(format!(
                 "{} rows would break a foreign key after the rebuild",
@@ -163,7 +169,12 @@ pub async fn drop_mysql_foreign_key(
     use sea_orm::sea_query::{Alias, ForeignKey, Index};
     expect_backend(manager, DbBackend::MySql)?;
     manager
-        .drop_foreign_key(ForeignKey::drop().name(name).table(Alias::new(table)).to_owned())
+        .drop_foreign_key(
+            ForeignKey::drop()
+                .name(name)
+                .table(Alias::new(table))
+                .to_owned(),
+        )
         .await?;
     let db = manager.get_connection();
     let left = db

@@ -99,7 +99,11 @@ fn fk_code(table: &str, f: &ForeignKeyInfo, standalone: bool) -> String {
     code
 }
 
-fn fk_stmt(table: &str, f: &ForeignKeyInfo, standalone: bool) -> sea_orm::sea_query::ForeignKeyCreateStatement {
+fn fk_stmt(
+    table: &str,
+    f: &ForeignKeyInfo,
+    standalone: bool,
+) -> sea_orm::sea_query::ForeignKeyCreateStatement {
     let mut fk = ForeignKey::create();
     if !f.name.is_empty() {
         fk.name(&f.name);
@@ -120,7 +124,11 @@ fn fk_stmt(table: &str, f: &ForeignKeyInfo, standalone: bool) -> sea_orm::sea_qu
 }
 
 fn index_code(table: &str, i: &IndexInfo) -> String {
-    let mut code = format!("Index::create().name({}).table({})", lit(&i.name), lit(table));
+    let mut code = format!(
+        "Index::create().name({}).table({})",
+        lit(&i.name),
+        lit(table)
+    );
     for c in &i.columns {
         code.push_str(&format!(".col({})", lit(c)));
     }
@@ -153,7 +161,10 @@ fn create_table(t: &TableInfo, backend: DbBackend) -> Step {
     let mut stmt: TableCreateStatement = Table::create();
     stmt.table(Alias::new(&t.name));
     for c in &t.columns {
-        code.push_str(&format!("\n                .col({})", column_code(c, false)));
+        code.push_str(&format!(
+            "\n                .col({})",
+            column_code(c, false)
+        ));
         stmt.col(column_def(c, false));
     }
     if !t.primary_key.is_empty() {
@@ -182,12 +193,17 @@ fn create_table(t: &TableInfo, backend: DbBackend) -> Step {
         stmt.index(index.unique());
     }
     for f in &t.foreign_keys {
-        code.push_str(&format!("\n                .foreign_key({})", fk_code(&t.name, f, false)));
+        code.push_str(&format!(
+            "\n                .foreign_key({})",
+            fk_code(&t.name, f, false)
+        ));
         stmt.foreign_key(&mut fk_stmt(&t.name, f, false));
     }
     code.push_str("\n                .to_owned()");
     let mut sql = vec![backend.build(&stmt).to_string()];
-    let mut code = format!("manager\n        .create_table(\n            {code},\n        )\n        .await?;");
+    let mut code = format!(
+        "manager\n        .create_table(\n            {code},\n        )\n        .await?;"
+    );
     for i in &t.indexes {
         code.push_str(&format!(
             "\n    manager.create_index({}.to_owned()).await?;",
@@ -203,7 +219,10 @@ fn create_table(t: &TableInfo, backend: DbBackend) -> Step {
 }
 
 fn execute(sql: &str) -> String {
-    format!("manager.get_connection().execute_unprepared({}).await?;", raw(sql))
+    format!(
+        "manager.get_connection().execute_unprepared({}).await?;",
+        raw(sql)
+    )
 }
 
 fn quote(backend: DbBackend, name: &str) -> String {
@@ -224,18 +243,34 @@ fn step(change: &Change, backend: DbBackend) -> Step {
         Change::CreateEnum { name, values } => raw_step(format!(
             "CREATE TYPE {} AS ENUM ({})",
             q(name),
-            values.iter().map(|v| format!("'{}'", v.replace('\'', "''"))).collect::<Vec<_>>().join(", ")
+            values
+                .iter()
+                .map(|v| format!("'{}'", v.replace('\'', "''")))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         Change::AddEnumValues { name, values } => Step {
             comment: change.describe(),
             code: values
                 .iter()
-                .map(|v| execute(&format!("ALTER TYPE {} ADD VALUE IF NOT EXISTS '{}'", q(name), v.replace('\'', "''"))))
+                .map(|v| {
+                    execute(&format!(
+                        "ALTER TYPE {} ADD VALUE IF NOT EXISTS '{}'",
+                        q(name),
+                        v.replace('\'', "''")
+                    ))
+                })
                 .collect::<Vec<_>>()
                 .join("\n    "),
             sql: values
                 .iter()
-                .map(|v| format!("ALTER TYPE {} ADD VALUE IF NOT EXISTS '{}'", q(name), v.replace('\'', "''")))
+                .map(|v| {
+                    format!(
+                        "ALTER TYPE {} ADD VALUE IF NOT EXISTS '{}'",
+                        q(name),
+                        v.replace('\'', "''")
+                    )
+                })
                 .collect(),
         },
         Change::DropEnum { name, .. } => raw_step(format!("DROP TYPE {}", q(name))),
@@ -246,7 +281,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                 "manager.drop_table(Table::drop().table({}).to_owned()).await?;",
                 lit(&t.name)
             ),
-            sql: vec![backend.build(Table::drop().table(Alias::new(&t.name))).to_string()],
+            sql: vec![
+                backend
+                    .build(Table::drop().table(Alias::new(&t.name)))
+                    .to_string(),
+            ],
         },
         Change::AddColumn { table, column } => Step {
             comment: change.describe(),
@@ -257,7 +296,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
             ),
             sql: vec![
                 backend
-                    .build(Table::alter().table(Alias::new(table)).add_column(column_def(column, false)))
+                    .build(
+                        Table::alter()
+                            .table(Alias::new(table))
+                            .add_column(column_def(column, false)),
+                    )
                     .to_string(),
             ],
         },
@@ -270,7 +313,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
             ),
             sql: vec![
                 backend
-                    .build(Table::alter().table(Alias::new(table)).drop_column(Alias::new(&column.name)))
+                    .build(
+                        Table::alter()
+                            .table(Alias::new(table))
+                            .drop_column(Alias::new(&column.name)),
+                    )
                     .to_string(),
             ],
         },
@@ -279,12 +326,19 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                 let c = q(&to.name);
                 let mut parts = Vec::new();
                 if from.ty != to.ty {
-                    parts.push(format!("ALTER COLUMN {c} TYPE {} USING {c}::{}", to.ty, to.ty));
+                    parts.push(format!(
+                        "ALTER COLUMN {c} TYPE {} USING {c}::{}",
+                        to.ty, to.ty
+                    ));
                 }
                 if from.nullable != to.nullable {
                     parts.push(format!(
                         "ALTER COLUMN {c} {}",
-                        if to.nullable { "DROP NOT NULL" } else { "SET NOT NULL" }
+                        if to.nullable {
+                            "DROP NOT NULL"
+                        } else {
+                            "SET NOT NULL"
+                        }
                     ));
                 }
                 if from.default != to.default {
@@ -304,7 +358,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                     ),
                     sql: vec![
                         backend
-                            .build(Table::alter().table(Alias::new(table)).modify_column(column_def(to, true)))
+                            .build(
+                                Table::alter()
+                                    .table(Alias::new(table))
+                                    .modify_column(column_def(to, true)),
+                            )
                             .to_string(),
                     ],
                 }
@@ -312,7 +370,10 @@ fn step(change: &Change, backend: DbBackend) -> Step {
         }
         Change::CreateIndex { table, index } => Step {
             comment: change.describe(),
-            code: format!("manager\n        .create_index({}.to_owned())\n        .await?;", index_code(table, index)),
+            code: format!(
+                "manager\n        .create_index({}.to_owned())\n        .await?;",
+                index_code(table, index)
+            ),
             sql: vec![backend.build(&index_stmt(table, index)).to_string()],
         },
         Change::DropIndex { table, index } => Step {
@@ -322,24 +383,39 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                 lit(&index.name),
                 lit(table)
             ),
-            sql: vec![backend.build(Index::drop().name(&index.name).table(Alias::new(table))).to_string()],
+            sql: vec![
+                backend
+                    .build(Index::drop().name(&index.name).table(Alias::new(table)))
+                    .to_string(),
+            ],
         },
         Change::AddUnique { table, unique } => raw_step(format!(
             "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
             q(table),
             q(&unique.name),
-            unique.columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+            unique
+                .columns
+                .iter()
+                .map(|c| q(c))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
-        Change::DropUnique { table, unique } => {
-            raw_step(format!("ALTER TABLE {} DROP CONSTRAINT {}", q(table), q(&unique.name)))
-        }
+        Change::DropUnique { table, unique } => raw_step(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            q(table),
+            q(&unique.name)
+        )),
         Change::AddForeignKey { table, foreign_key } => Step {
             comment: change.describe(),
             code: format!(
                 "manager\n        .create_foreign_key(\n            {}\n                .to_owned(),\n        )\n        .await?;",
                 fk_code(table, foreign_key, true)
             ),
-            sql: vec![backend.build(&fk_stmt(table, foreign_key, true)).to_string()],
+            sql: vec![
+                backend
+                    .build(&fk_stmt(table, foreign_key, true))
+                    .to_string(),
+            ],
         },
         Change::DropForeignKey { table, foreign_key } => {
             if backend == DbBackend::MySql {
@@ -366,7 +442,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                     ),
                     sql: vec![
                         backend
-                            .build(ForeignKey::drop().name(&foreign_key.name).table(Alias::new(table)))
+                            .build(
+                                ForeignKey::drop()
+                                    .name(&foreign_key.name)
+                                    .table(Alias::new(table)),
+                            )
                             .to_string(),
                     ],
                 }
@@ -386,7 +466,11 @@ fn step(change: &Change, backend: DbBackend) -> Step {
                 lit(&to.name),
                 raw(&create),
                 copied.iter().map(|c| lit(c)).collect::<Vec<_>>().join(", "),
-                indexes.iter().map(|s| raw(s)).collect::<Vec<_>>().join(", ")
+                indexes
+                    .iter()
+                    .map(|s| raw(s))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             let mut sql = super::rebuild::statements(&to.name, &create, &copied, &indexes);
             sql.retain(|s| !s.is_empty());
@@ -414,7 +498,10 @@ fn down_changes(diff: &Diff) -> (Vec<Change>, Vec<String>) {
     for change in diff.changes.iter().rev() {
         match change.inverse() {
             Some(inverse) => down.push(inverse),
-            None => notes.push(format!("not undone: {} (PostgreSQL cannot remove enum labels)", change.describe())),
+            None => notes.push(format!(
+                "not undone: {} (PostgreSQL cannot remove enum labels)",
+                change.describe()
+            )),
         }
     }
     (down, notes)
@@ -436,13 +523,23 @@ fn down_changes(diff: &Diff) -> (Vec<Change>, Vec<String>) {
 /// assert_eq!(sql, vec![r#"ALTER TABLE "post" ADD COLUMN "subtitle" text"#.to_owned()]);
 /// ```
 pub fn sql(diff: &Diff, backend: DbBackend, down: bool) -> Vec<String> {
-    let changes = if down { down_changes(diff).0 } else { diff.changes.clone() };
+    let changes = if down {
+        down_changes(diff).0
+    } else {
+        diff.changes.clone()
+    };
     changes.iter().flat_map(|c| step(c, backend).sql).collect()
 }
 
 /// The migration file for `diff`: revision `name`, generated on `backend`, with the user's
 /// `message` and the time of generation in the header.
-pub fn migration(diff: &Diff, backend: DbBackend, name: &str, message: &str, generated_at: &str) -> String {
+pub fn migration(
+    diff: &Diff,
+    backend: DbBackend,
+    name: &str,
+    message: &str,
+    generated_at: &str,
+) -> String {
     let (down, notes) = down_changes(diff);
     let mut out = String::new();
     out.push_str(&format!("// Migration {name}: {message}\n"));
@@ -495,7 +592,10 @@ pub fn migration(diff: &Diff, backend: DbBackend, name: &str, message: &str, gen
     out.push_str("    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {\n");
     out.push_str(&body(&down));
     out.push_str("\n    }\n");
-    let rebuilds = diff.changes.iter().any(|c| matches!(c, Change::RebuildTable { .. }));
+    let rebuilds = diff
+        .changes
+        .iter()
+        .any(|c| matches!(c, Change::RebuildTable { .. }));
     if rebuilds {
         out.push_str(
             "\n    // a table rebuild runs in a transaction of its own, with foreign keys off,\n    // which SQLite allows only outside a transaction\n    fn use_transaction(&self) -> Option<bool> {\n        Some(false)\n    }\n",
