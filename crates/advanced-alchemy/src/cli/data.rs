@@ -73,7 +73,7 @@ fn quote(backend: DbBackend, name: &str) -> String {
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
     let s = s.strip_prefix("\\x").unwrap_or(s);
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     (0..s.len())
@@ -215,7 +215,7 @@ pub(super) async fn dump(
             serde_json::to_writer(&mut out, &object)
                 .map_err(|e| Error::Migration(format!("cannot write {}: {e}", path.display())))?;
             count += 1;
-            if count % 1024 == 0 {
+            if count.is_multiple_of(1024) {
                 progress.set_position(count);
             }
         }

@@ -76,8 +76,8 @@ pub enum Change {
     /// SQLite: the table is rebuilt as the models declare it and its rows copied over
     /// (what Alembic's batch mode does); `reasons` are the changes that needed it.
     RebuildTable {
-        from: TableInfo,
-        to: TableInfo,
+        from: Box<TableInfo>,
+        to: Box<TableInfo>,
         reasons: Vec<String>,
     },
 }
@@ -543,8 +543,8 @@ fn table_changes(
         push(
             4,
             Change::RebuildTable {
-                from: have.clone(),
-                to: want.clone(),
+                from: Box::new(have.clone()),
+                to: Box::new(want.clone()),
                 reasons: changes.iter().map(|(_, c)| c.describe()).collect(),
             },
         );
