@@ -1,7 +1,7 @@
 //! The schema the registered models want, read the same way as a live database.
 //!
 //! The models' DDL ([`Registry::create_all`](crate::registry::Registry::create_all)) runs
-//! in a scratch place and the result is read back with [`catalog`](super::catalog), so
+//! in a scratch place and the result is read back with [`catalog`], so
 //! both sides of a diff are spelled by the same server (defaults, type names, serials):
 //!
 //! * SQLite: a private in-memory database;
