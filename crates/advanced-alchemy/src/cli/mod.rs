@@ -7,12 +7,20 @@
 //! build compiles in. [`main`] is a ready `main` for such a binary:
 //!
 //! ```no_run
-//! # mod migration { pub struct Migrator;
-//! #   #[async_trait::async_trait] impl sea_orm_migration::MigratorTrait for Migrator {
-//! #     fn migrations() -> Vec<Box<dyn sea_orm_migration::MigrationTrait>> { vec![] } } }
-//! # use sea_orm_migration as _; mod async_trait { pub use sea_orm_migration::async_trait::async_trait; }
+//! use advanced_alchemy::migrate::prelude::*;
+//!
+//! // the migrations crate's Migrator (here empty)
+//! struct Migrator;
+//!
+//! #[async_trait::async_trait]
+//! impl MigratorTrait for Migrator {
+//!     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+//!         vec![]
+//!     }
+//! }
+//!
 //! fn main() -> std::process::ExitCode {
-//!     advanced_alchemy::cli::main::<migration::Migrator>(advanced_alchemy::registry::orm_registry())
+//!     advanced_alchemy::cli::main::<Migrator>(advanced_alchemy::registry::orm_registry())
 //! }
 //! ```
 //!
