@@ -167,6 +167,10 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A schema comparison or migration could not be done (an unsupported backend, no
+    /// scratch database, a migration that failed); the message says what and why.
+    #[error("migration: {0}")]
+    Migration(String),
     /// A password could not be hashed for a reason outside the caller's control: the
     /// operating system gave no randomness for the salt, or Argon2 could not allocate
     /// its memory ([`PasswordHash::hash`](crate::types::PasswordHash::hash)). Bad hasher

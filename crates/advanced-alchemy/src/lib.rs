@@ -70,10 +70,16 @@
 
 pub mod base;
 pub mod cache;
+#[cfg(feature = "cli")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
+pub mod cli;
 mod connect;
 pub mod error;
 pub mod filters;
 pub mod hooks;
+#[cfg(feature = "migrate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "migrate")))]
+pub mod migrate;
 pub mod mixins;
 pub mod naming;
 #[cfg(feature = "openapi")]
