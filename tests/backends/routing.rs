@@ -48,7 +48,10 @@ async fn in_recovery(db: &impl ConnectionTrait) -> bool {
 
 /// Waits until the replica has replayed everything the primary has written so far.
 async fn caught_up(primary: &DatabaseConnection, replica: &DatabaseConnection) {
-    let lsn = text(primary, "SELECT pg_current_wal_lsn()::text").await;
+    // the insert position, not pg_current_wal_lsn() (the write position): with
+    // synchronous_commit = off (scripts/test) a commit record may be inserted but not yet
+    // written when the write returns, and the replica then "catches up" to before it
+    let lsn = text(primary, "SELECT pg_current_wal_insert_lsn()::text").await;
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let sql = format!("SELECT (pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn)::text");
