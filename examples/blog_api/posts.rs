@@ -5,10 +5,8 @@ use crate::schemas::{PostCreate, PostRead, PostUpdate};
 use advanced_alchemy::Session;
 use advanced_alchemy::mixins::UniqueMixin;
 use advanced_alchemy::pagination::OffsetPagination;
-use advanced_alchemy_axum::{ApiError, DbSession, Filters, Service};
-use axum::Json;
+use advanced_alchemy_axum::{ApiError, DbSession, Filters, Json, Service};
 use axum::extract::Path;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -68,10 +66,8 @@ pub async fn patch(
     db: DbSession,
     posts: Service<post::Entity>,
     Path(id): Path<i64>,
-    body: Result<Json<PostUpdate>, JsonRejection>,
+    Json(mut body): Json<PostUpdate>,
 ) -> Result<Json<PostRead>, ApiError> {
-    let Json(mut body) =
-        body.map_err(|err| ApiError::new(StatusCode::BAD_REQUEST, err.body_text()))?;
     let tag_names = body.tags.take();
     let post = if body.changes_columns() {
         posts.update(body, id).await?

@@ -3,8 +3,7 @@
 use crate::models::tag;
 use crate::schemas::{TagCreate, TagRead};
 use advanced_alchemy::repository::Repository;
-use advanced_alchemy_axum::{ApiError, DbSession};
-use axum::Json;
+use advanced_alchemy_axum::{ApiError, DbSession, Json};
 use axum::extract::Path;
 use axum::http::StatusCode;
 use sea_orm::ActiveValue::Set;

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 web_tests!(
     list_filters_page_and_total,
     bad_parameters_are_400_naming_them,
+    malformed_bodies_are_problem_json,
     conflicts_and_missing_rows,
     server_error_leaks_nothing,
     patch_absent_null_and_tags,
@@ -181,6 +182,58 @@ async fn bad_parameters_are_400_naming_them(t: TestDb) {
             "{param}={value}: {detail}"
         );
     }
+}
+
+async fn malformed_bodies_are_problem_json(t: TestDb) {
+    let s = Server::start(&t.url);
+    for (path, body, content_type, status, names) in [
+        ("/posts", "{\"title\": ", "application/json", 400, "EOF"),
+        (
+            "/posts",
+            "{\"title\": 5, \"content\": \"c\"}",
+            "application/json",
+            400,
+            "title",
+        ),
+        (
+            "/posts",
+            "{\"titel\": \"x\", \"content\": \"c\"}",
+            "application/json",
+            400,
+            "titel",
+        ),
+        (
+            "/posts",
+            "{\"title\": \"x\"}",
+            "text/plain",
+            415,
+            "Content-Type",
+        ),
+        (
+            "/tags",
+            "[]",
+            "application/json",
+            400,
+            "expected struct TagCreate",
+        ),
+    ] {
+        let r = s
+            .client
+            .post(s.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{path} {body}");
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["status"], status);
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(names), "{path} {body}: {detail}");
+    }
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM post").await, 0);
+    assert_eq!(t.scalar("SELECT COUNT(*) FROM tag").await, 0);
 }
 
 async fn conflicts_and_missing_rows(t: TestDb) {
