@@ -586,6 +586,19 @@ mod tests {
     }
 
     #[test]
+    fn times_read_back_exactly() {
+        // a time serde_json's default float parser reads one ulp off (…03); the feature
+        // `float_roundtrip` makes it exact
+        let code: OneTimeCode = OneTimeCode::issue("123456", &CHEAP).expect("issue");
+        let text = format!(
+            r#"{{"hash": "{}", "expires_at": null, "used_at": 1796354861.0000033, "attempts": 1}}"#,
+            code.hash().as_phc_str()
+        );
+        let back: OneTimeCode = ValueType::try_from(Value::from(text)).expect("parses");
+        assert_eq!(back.used_at(), Some(1796354861.0000033));
+    }
+
+    #[test]
     fn locks_after_max_attempts() {
         let mut code: OneTimeCode = OneTimeCode::issue("123456", &CHEAP).expect("issue");
         for attempt in 1..=3 {
