@@ -90,7 +90,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
 ///
 /// let asyncpg = sea_orm::ConnectOptions::new("postgresql+asyncpg://u:secret@h/db");
 /// let err = advanced_alchemy::connect_with(asyncpg).await.unwrap_err();
-/// assert!(err.to_string().contains("write `postgres:`"), "{err}");
+/// assert!(err.to_string().contains("write `postgres://`"), "{err}");
 /// assert!(!err.to_string().contains("secret"));
 /// # Ok(()) }
 /// ```
